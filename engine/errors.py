@@ -1,0 +1,44 @@
+"""The engine's errors: one base class, and a numeric error that names the operation."""
+
+from __future__ import annotations
+
+
+class EngineError(Exception):
+    """Base class of every error the engine raises on purpose."""
+
+
+class NumericError(EngineError, ArithmeticError):
+    """An operation left the real numbers: overflow, division by zero, a domain error.
+
+    ``op`` is the operation's symbol (``"log"``, ``"/"``, ``"**"``), ``operands`` the input
+    values, and the message says in words what went wrong, e.g.
+    ``log(-1.0): log is only defined for x > 0``.
+    """
+
+    def __init__(self, op: str, operands: tuple[float, ...], reason: str, *, where: str = "") -> None:
+        self.op = op
+        self.operands = tuple(operands)
+        self.reason = reason
+        self.where = where
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        shown = describe_call(self.op, self.operands)
+        text = f"{shown}: {self.reason}"
+        return f"{text} ({self.where})" if self.where else text
+
+
+def _fmt(x: float) -> str:
+    return repr(float(x)) if isinstance(x, (int, float)) else str(x)
+
+
+def describe_call(op: str, operands: tuple[float, ...]) -> str:
+    """How an operation applied to numbers reads: ``2.0 * 3.0``, ``log(-1.0)``."""
+    args = [_fmt(x) for x in operands]
+    if op in ("+", "-", "*", "/", "**") and len(args) == 2:
+        return f"{args[0]} {op} {args[1]}"
+    if op.startswith("**") and len(args) == 1:
+        return f"{args[0]} {op}"
+    if op == "neg" and len(args) == 1:
+        return f"-({args[0]})"
+    return f"{op}({', '.join(args)})"

@@ -1,0 +1,121 @@
+"""Walking the graph: topological order and the backward pass, both without recursion."""
+
+from __future__ import annotations
+
+import math
+from typing import Iterator
+
+from .errors import NumericError
+from .value import ADD, MUL, NEURON, Value
+
+_INF = math.inf
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, inputs before the nodes that use them; ``root`` last.
+
+    Iterative (an explicit stack), so a chain of a million nodes is fine, and deterministic:
+    a node's inputs are visited in the order of ``_prev``, as a recursive walk would.
+    """
+    order: list[Value] = []
+    seen: set[int] = set()
+    stack: list[Value | None] = [root]
+    push = stack.append
+    pop = stack.pop
+    add = seen.add
+    emit = order.append
+    marker = None
+    while stack:
+        node = pop()
+        if node is marker:
+            emit(pop())
+            continue
+        key = id(node)
+        if key in seen:
+            continue
+        add(key)
+        prev = node._prev
+        if prev:
+            push(node)
+            push(marker)
+            for child in reversed(prev):
+                if id(child) not in seen:
+                    push(child)
+        else:
+            emit(node)
+    return order
+
+
+def iter_nodes(root: Value) -> Iterator[Value]:
+    """The distinct nodes of the graph below ``root``, in topological order."""
+    return iter(topological_order(root))
+
+
+def backward(root: Value, *, accumulate: bool = False) -> list[Value]:
+    """Back-propagate from ``root``; returns the topological order it used.
+
+    Every node's grad is reset first (leaves too, unless ``accumulate``), then
+    ``root.grad = 1`` and each node, from ``root`` down, adds ``local × grad`` to its
+    inputs, with the local derivatives from its operation's description.
+    """
+    order = topological_order(root)
+    if accumulate:
+        for node in order:
+            if node._prev:
+                node.grad = 0.0
+    else:
+        for node in order:
+            node.grad = 0.0
+    root.grad = 1.0
+    for node in reversed(order):
+        prev = node._prev
+        if not prev:
+            continue
+        g = node.grad
+        if not -_INF < g < _INF:
+            raise _grad_error(node)
+        op = node._op
+        if op is ADD:
+            a, b = prev
+            a.grad += g
+            b.grad += g
+        elif op is MUL:
+            a, b = prev
+            a.grad += b.data * g
+            b.grad += a.data * g
+        elif op is NEURON:
+            prev[0].grad += g
+            for i in range(1, len(prev), 2):
+                w = prev[i]
+                x = prev[i + 1]
+                w.grad += x.data * g
+                x.grad += w.data * g
+        else:
+            for child, d in zip(prev, op.local(node)):
+                child.grad += d * g
+    for node in order:
+        if not node._prev and not -_INF < node.grad < _INF:
+            raise _grad_error(node)
+    return order
+
+
+def _grad_error(node: Value) -> NumericError:
+    what = f"'{node.label}'" if node.label else (f"the {node._op.symbol} node" if node._prev else "a leaf")
+    return NumericError("backward", (node.data,),
+                        f"the gradient of {what} is {node.grad} (overflow while back-propagating)")
+
+
+def propagate_generic(node: Value) -> list[tuple[Value, float, float]]:
+    """One node's local backward, from its operation's description alone.
+
+    Adds ``local × node.grad`` to each input's grad and returns, per input,
+    ``(input, local derivative, contribution)``; the app's step-through uses this, and the
+    tests check that the fast paths in :func:`backward` agree with it.
+    """
+    g = node.grad
+    out = []
+    for child, d in zip(node._prev, node._op.local(node)):
+        contribution = d * g
+        child.grad += contribution
+        out.append((child, d, contribution))
+    return out

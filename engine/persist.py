@@ -1,0 +1,78 @@
+"""Files that must survive a crash: atomic writes, defensive reads, corrupt files kept aside."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from .errors import EngineError
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+class ModelFileError(EngineError, ValueError):
+    """A file could not be read as what it should be; the message names the file and why."""
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and ``os.replace``.
+
+    Readers see the old file or the new one, never half of one.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def read_json(path: str | os.PathLike[str], *, what: str = "file") -> Any:
+    """Parse a JSON file; any problem raises :class:`ModelFileError` with the path and reason."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ModelFileError(f"{path}: this {what} file is too large ({size} bytes)")
+        text = path.read_text(encoding="utf-8")
+    except ModelFileError:
+        raise
+    except FileNotFoundError:
+        raise ModelFileError(f"{path}: no such {what} file") from None
+    except IsADirectoryError:
+        raise ModelFileError(f"{path}: is a folder, not a {what} file") from None
+    except UnicodeDecodeError:
+        raise ModelFileError(f"{path}: not a {what} file (it is not UTF-8 text)") from None
+    except OSError as e:
+        raise ModelFileError(f"{path}: cannot read this {what} file ({e.strerror or e})") from None
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as e:
+        where = f" at line {e.lineno}, column {e.colno}" if isinstance(e, json.JSONDecodeError) else ""
+        raise ModelFileError(f"{path}: not valid JSON{where}") from None
+
+
+def set_aside(path: str | os.PathLike[str]) -> Path:
+    """Move a corrupt file out of the way (never delete it); returns where it went."""
+    path = Path(path)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+    os.replace(path, target)
+    return target
