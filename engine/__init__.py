@@ -1,6 +1,17 @@
-"""micrograd-tui's engine: a scalar autograd core, standard library only."""
-from .errors import EngineError, NumericError
-from .value import Op, Value
-from .graph import backward, topological_order
+"""micrograd-tui's engine: a scalar autograd core, standard library only.
 
-__all__ = ["EngineError", "NumericError", "Op", "Value", "backward", "topological_order"]
+    from engine import Value, MLP
+"""
+
+from .errors import EngineError, NumericError
+from .graph import backward, topological_order
+from .nn import MLP, Layer, Module, Neuron
+from .persist import ModelFileError
+from .value import OPS, Op, Value, fused_neuron, pow_const_op, vsum
+
+__all__ = [
+    "EngineError", "NumericError", "ModelFileError",
+    "Value", "Op", "OPS", "pow_const_op", "fused_neuron", "vsum",
+    "backward", "topological_order",
+    "Module", "Neuron", "Layer", "MLP",
+]

@@ -36,9 +36,11 @@ def describe_call(op: str, operands: tuple[float, ...]) -> str:
     """How an operation applied to numbers reads: ``2.0 * 3.0``, ``log(-1.0)``."""
     args = [_fmt(x) for x in operands]
     if op in ("+", "-", "*", "/", "**") and len(args) == 2:
-        return f"{args[0]} {op} {args[1]}"
+        a, b = (f"({x})" if x.startswith("-") else x for x in args)
+        return f"{a} {op} {b}"
     if op.startswith("**") and len(args) == 1:
-        return f"{args[0]} {op}"
+        a = f"({args[0]})" if args[0].startswith("-") else args[0]
+        return f"{a} {op}"
     if op == "neg" and len(args) == 1:
         return f"-({args[0]})"
     return f"{op}({', '.join(args)})"

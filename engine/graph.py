@@ -15,31 +15,34 @@ def topological_order(root: Value) -> list[Value]:
     """Every node ``root`` depends on, inputs before the nodes that use them; ``root`` last.
 
     Iterative (an explicit stack), so a chain of a million nodes is fine, and deterministic:
-    a node's inputs are visited in the order of ``_prev``, as a recursive walk would.
+    the same graph always gives the same order (a node's leaf inputs in ``_prev`` order, then
+    its other inputs' subgraphs, first input first).
     """
     order: list[Value] = []
-    seen: set[int] = set()
+    seen: set[Value] = set()
     stack: list[Value | None] = [root]
     push = stack.append
     pop = stack.pop
     add = seen.add
     emit = order.append
-    marker = None
     while stack:
         node = pop()
-        if node is marker:
+        if node is None:
             emit(pop())
             continue
-        key = id(node)
-        if key in seen:
+        if node in seen:
             continue
-        add(key)
+        add(node)
         prev = node._prev
         if prev:
             push(node)
-            push(marker)
+            push(None)
+            for child in prev:
+                if child not in seen and not child._prev:
+                    add(child)  # a leaf needs no second visit: place it now
+                    emit(child)
             for child in reversed(prev):
-                if id(child) not in seen:
+                if child not in seen:
                     push(child)
         else:
             emit(node)
@@ -85,9 +88,9 @@ def backward(root: Value, *, accumulate: bool = False) -> list[Value]:
             b.grad += a.data * g
         elif op is NEURON:
             prev[0].grad += g
-            for i in range(1, len(prev), 2):
-                w = prev[i]
-                x = prev[i + 1]
+            it = iter(prev)
+            next(it)
+            for w, x in zip(it, it):
                 w.grad += x.data * g
                 x.grad += w.data * g
         else:

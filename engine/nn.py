@@ -62,7 +62,9 @@ class Neuron(Module):
         if self.fused:
             act = fused_neuron(self.w, x, self.b)
         else:
-            act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+            act = self.b  # b + w0*x0 + w1*x1 + ...: micrograd's order, so the same numbers
+            for wi, xi in zip(self.w, x):
+                act = act + wi * xi
         return self._act(act) if self._act is not None else act
 
     def parameters(self) -> list[Value]:

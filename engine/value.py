@@ -68,9 +68,6 @@ class Op(str):
     def symbol(self) -> str:
         return str.__str__(self)
 
-    def __reduce__(self):  # pragma: no cover - pickling an Op means its symbol
-        return (str, (str(self),))
-
 
 def _finite(op: str, result: float, *operands: float) -> float:
     if -_INF < result < _INF:
@@ -390,45 +387,69 @@ class Value:
         return _lift(other) * self
 
     def __sub__(self, other: "Value | float") -> "Value":
-        return apply(SUB, self, other)
+        if other.__class__ is not Value:
+            other = _lift(other)
+        r = self.data - other.data
+        if not -_INF < r < _INF:
+            _finite("-", r, self.data, other.data)
+        v = _new(Value)
+        v.data = r
+        v.grad = 0.0
+        v._prev = (self, other)
+        v._op = SUB
+        v.label = ""
+        return v
 
     def __rsub__(self, other: float) -> "Value":
-        return apply(SUB, other, self)
+        return _lift(other) - self
 
     def __truediv__(self, other: "Value | float") -> "Value":
-        return apply(DIV, self, other)
+        return _binary(DIV, self, other)
 
     def __rtruediv__(self, other: float) -> "Value":
-        return apply(DIV, other, self)
+        return _binary(DIV, _lift(other), self)
 
     def __neg__(self) -> "Value":
-        return apply(NEG, self)
+        v = _new(Value)
+        v.data = -self.data
+        v.grad = 0.0
+        v._prev = (self,)
+        v._op = NEG
+        v.label = ""
+        return v
 
     def __pos__(self) -> "Value":
         return self
 
     def __pow__(self, other: "Value | float") -> "Value":
-        if isinstance(other, Value):
-            return apply(POW, self, other)
-        return apply(pow_const_op(_as_float(other, "**")), self)
+        if other.__class__ is Value:
+            return _binary(POW, self, other)
+        return _unary(pow_const_op(_as_float(other, "**")), self)
 
     def __rpow__(self, other: float) -> "Value":
-        return apply(POW, other, self)
+        return _binary(POW, _lift(other), self)
 
     def relu(self) -> "Value":
-        return apply(RELU, self)
+        d = self.data
+        v = _new(Value)
+        v.data = d if d > 0.0 else 0.0
+        v.grad = 0.0
+        v._prev = (self,)
+        v._op = RELU
+        v.label = ""
+        return v
 
     def tanh(self) -> "Value":
-        return apply(TANH, self)
+        return _unary(TANH, self)
 
     def exp(self) -> "Value":
-        return apply(EXP, self)
+        return _unary(EXP, self)
 
     def log(self) -> "Value":
-        return apply(LOG, self)
+        return _unary(LOG, self)
 
     def sigmoid(self) -> "Value":
-        return apply(SIGMOID, self)
+        return _unary(SIGMOID, self)
 
     # --- gradients -------------------------------------------------------------------
     def backward(self, *, accumulate: bool = False) -> None:
@@ -464,6 +485,28 @@ def _lift(x: object) -> Value:
     return v
 
 
+def _unary(op: Op, a: Value) -> Value:
+    v = _new(Value)
+    v.data = op.forward(a.data)
+    v.grad = 0.0
+    v._prev = (a,)
+    v._op = op
+    v.label = ""
+    return v
+
+
+def _binary(op: Op, a: Value, b: "Value | float") -> Value:
+    if b.__class__ is not Value:
+        b = _lift(b)
+    v = _new(Value)
+    v.data = op.forward(a.data, b.data)
+    v.grad = 0.0
+    v._prev = (a, b)
+    v._op = op
+    v.label = ""
+    return v
+
+
 def apply(op: Op, *inputs: "Value | float") -> Value:
     """Apply ``op`` to values (numbers become constant leaves): one new node."""
     prev = tuple(x if x.__class__ is Value else _lift(x) for x in inputs)
@@ -481,16 +524,18 @@ def fused_neuron(w: Sequence[Value], x: Sequence["Value | float"], b: Value) -> 
 
     It gives exactly the numbers of the fine-grained graph that karpathy/micrograd's
     ``sum((wi*xi for wi, xi in zip(w, x)), b)`` builds, with one node instead of 2n.
+    Its inputs are ``(b, w[0], x[0], w[1], x[1], ...)``.
     """
     if len(w) != len(x):
         raise ValueError(f"a neuron with {len(w)} weights got {len(x)} inputs")
-    prev: list[Value] = [b]
+    prev = [b]
+    push = prev.append
     acc = b.data
-    for wi, xi in zip(w, x):
+    for wi, xi in zip(w, x):  # left to right: ((b + w0*x0) + w1*x1) + ...
         if xi.__class__ is not Value:
             xi = _lift(xi)
-        prev.append(wi)
-        prev.append(xi)
+        push(wi)
+        push(xi)
         acc = acc + wi.data * xi.data
     if not -_INF < acc < _INF:
         _finite("neuron", acc, *(p.data for p in prev))

@@ -1,0 +1,56 @@
+"""Atomic writes, defensive reads, corrupt files kept aside."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from engine.persist import ModelFileError, atomic_write_text, read_json, set_aside
+
+
+def test_atomic_write_replaces_the_whole_file_and_leaves_no_temp(tmp_path):
+    path = tmp_path / "sub" / "f.json"
+    atomic_write_text(path, '{"a": 1}')
+    atomic_write_text(path, '{"a": 2}')
+    assert read_json(path) == {"a": 2}
+    assert os.listdir(path.parent) == ["f.json"]
+
+
+def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
+    path = tmp_path / "f.json"
+    atomic_write_text(path, '{"old": true}')
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        atomic_write_text(path, '{"new": true}')
+    monkeypatch.undo()
+    assert read_json(path) == {"old": True}
+    assert os.listdir(tmp_path) == ["f.json"]
+
+
+def test_read_json_errors_name_the_file_and_the_reason(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"a": ')
+    with pytest.raises(ModelFileError, match=r"bad\.json: not valid JSON at line 1"):
+        read_json(bad)
+    binary = tmp_path / "bin.json"
+    binary.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(ModelFileError, match="not UTF-8"):
+        read_json(binary)
+    with pytest.raises(ModelFileError, match="is a folder"):
+        read_json(tmp_path)
+
+
+def test_set_aside_moves_a_corrupt_file_and_never_deletes_it(tmp_path):
+    path = tmp_path / "progress.json"
+    path.write_text("garbage")
+    first = set_aside(path)
+    path.write_text("garbage 2")
+    second = set_aside(path)
+    assert not path.exists()
+    assert first != second
+    assert first.read_text() == "garbage" and second.read_text() == "garbage 2"
