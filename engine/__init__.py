@@ -4,6 +4,7 @@
 """
 
 from .errors import EngineError, NumericError
+from .expr import ExprError, ExprNumericError, Program, evaluate, parse
 from .graph import backward, topological_order
 from .nn import MLP, Layer, Module, Neuron
 from .persist import ModelFileError
@@ -13,5 +14,6 @@ __all__ = [
     "EngineError", "NumericError", "ModelFileError",
     "Value", "Op", "OPS", "pow_const_op", "fused_neuron", "vsum",
     "backward", "topological_order",
+    "ExprError", "ExprNumericError", "Program", "evaluate", "parse",
     "Module", "Neuron", "Layer", "MLP",
 ]

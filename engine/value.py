@@ -152,6 +152,17 @@ def _sum(*xs: float) -> float:
 
 # --- local derivatives (d output / d each input) ------------------------------------
 
+def _pow_base_partial(a: float, b: float) -> float:
+    if b == 0.0:
+        return 0.0
+    if a == 0.0 and b < 1.0:
+        raise NumericError("**", (a, b), "the derivative of a**b with respect to a is infinite at a = 0")
+    try:
+        return b * a ** (b - 1.0)
+    except OverflowError:
+        raise NumericError("**", (a, b), "the derivative is too large for a float (overflow)") from None
+
+
 def _pow_exponent_partial(a: float, b: float, out: float) -> float:
     if a > 0.0:
         return out * math.log(a)
@@ -175,7 +186,7 @@ def _l_mul(n: "Value") -> tuple[float, ...]:
 
 def _l_div(n: "Value") -> tuple[float, ...]:
     a, b = n._prev
-    return (1.0 / b.data, -a.data / (b.data * b.data))
+    return (1.0 / b.data, -(a.data / b.data) / b.data)
 
 
 def _l_neg(n: "Value") -> tuple[float, ...]:
@@ -184,7 +195,7 @@ def _l_neg(n: "Value") -> tuple[float, ...]:
 
 def _l_pow(n: "Value") -> tuple[float, ...]:
     a, b = n._prev
-    return (_pow_const_partial(a.data, b.data), _pow_exponent_partial(a.data, b.data, n.data))
+    return (_pow_base_partial(a.data, b.data), _pow_exponent_partial(a.data, b.data, n.data))
 
 
 def _pow_const_partial(a: float, k: float) -> float:
@@ -192,7 +203,14 @@ def _pow_const_partial(a: float, k: float) -> float:
         return 0.0  # x**0 is constant: gradient 0 everywhere, 0**0 included
     if k == 1.0:
         return 1.0
-    return k * a ** (k - 1.0)
+    if a == 0.0 and k < 1.0:
+        raise NumericError(f"**{_fmt_exponent(k)}", (a,),
+                           f"the derivative of x ** {_fmt_exponent(k)} at x = 0 is infinite")
+    try:
+        return k * a ** (k - 1.0)
+    except OverflowError:
+        raise NumericError(f"**{_fmt_exponent(k)}", (a,),
+                           "the derivative is too large for a float (overflow)") from None
 
 
 def _l_relu(n: "Value") -> tuple[float, ...]:

@@ -328,3 +328,21 @@ def test_micrograd_style_code_runs_unchanged(xs):
     for v, x in zip(vals, xs):
         expected = 2 * x if sum(x * x for x in xs) > 0 else 0.0
         assert v.grad == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [lambda x: x ** 0.5, lambda x: x ** Value(0.5), lambda x: x ** 0.25],
+)
+def test_an_infinite_derivative_is_a_clear_error_in_backward(build):
+    x = Value(0.0, "x")
+    y = build(x)
+    with pytest.raises(NumericError, match="infinite"):
+        y.backward()
+
+
+def test_division_by_a_tiny_number_backpropagates_or_fails_clearly():
+    a, b = Value(1e-300), Value(1e-200)
+    q = a / b  # 1e-100
+    q.backward()  # d/db = -(a/b)/b = -1e100: representable
+    assert b.grad == pytest.approx(-1e100)
