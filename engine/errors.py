@@ -22,6 +22,9 @@ class NumericError(EngineError, ArithmeticError):
         self.where = where
         super().__init__(self._message())
 
+    def __reduce__(self):
+        return (type(self), (self.op, self.operands, self.reason), {"where": self.where})
+
     def _message(self) -> str:
         shown = describe_call(self.op, self.operands)
         text = f"{shown}: {self.reason}"

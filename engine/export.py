@@ -38,9 +38,18 @@ def _number(x: float) -> str:
     return f"{x:.4e}"
 
 
-def _quoted(text: str) -> str:
-    """A DOT double-quoted string: only ``"`` and ``\\`` need a backslash; line breaks become
-    Graphviz's centred ``\\n`` and other control characters are dropped."""
+_RECORD_SPECIAL = frozenset("{}|<>")
+
+
+def _escape(text: str, *, record: bool = False) -> str:
+    """Text for inside a DOT double-quoted label.
+
+    Graphviz reads such a label twice: the DOT parser turns ``\\"`` into ``"``, then the
+    label parser treats ``\\`` as an escape (``\\\\`` is a backslash, ``\\n`` a line
+    break) and, in a record, ``{ } | < >`` as structure.  So backslashes are doubled, quotes
+    and (in records) the structure characters get a backslash, line breaks become ``\\n``,
+    and other control characters are dropped.
+    """
     out = []
     for ch in text:
         if ch == "\\":
@@ -51,25 +60,24 @@ def _quoted(text: str) -> str:
             out.append("\\n")
         elif ch < " " or ch == "\x7f":
             continue
+        elif record and ch in _RECORD_SPECIAL:
+            out.append("\\" + ch)
         else:
             out.append(ch)
-    return '"' + "".join(out) + '"'
+    return "".join(out)
 
 
-_RECORD_SPECIAL = set("{}|<>")
-
-
-def _record_field(text: str) -> str:
-    """Text for one field of a record label: ``{ } | < >`` are record syntax and get a
-    backslash (``\\`` and ``"`` are handled when the label is quoted)."""
-    return "".join("\\" + ch if ch in _RECORD_SPECIAL else ch for ch in text)
+def _quoted(text: str) -> str:
+    body = _escape(text)
+    # Graphviz's scanner would read a final backslash and the closing quote as an escaped quote
+    return '"' + (body + " " if body.endswith("\\") else body) + '"'
 
 
 def _record_label(node: Value) -> str:
     fields = [f"data {_number(node.data)}", f"grad {_number(node.grad)}"]
     if node.label:
-        fields.insert(0, _record_field(node.label))
-    return "{ " + " | ".join(fields) + " }"
+        fields.insert(0, _escape(node.label, record=True))
+    return '"{ ' + " | ".join(fields) + ' }"'
 
 
 def to_dot(root: Value, *, title: str = "", rankdir: str = "LR") -> str:
@@ -89,7 +97,7 @@ def to_dot(root: Value, *, title: str = "", rankdir: str = "LR") -> str:
     lines.append('  node [shape=record, fontname="Helvetica"];')
     edges: list[str] = []
     for i, node in enumerate(order):
-        lines.append(f"  n{i} [label={_quoted(_record_label(node))}];")
+        lines.append(f"  n{i} [label={_record_label(node)}];")
         if node._prev:
             lines.append(f"  n{i}_op [label={_quoted(node._op.symbol)}, shape=ellipse];")
             for child in node._prev:

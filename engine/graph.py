@@ -66,10 +66,11 @@ def backward(root: Value, *, accumulate: bool = False) -> list[Value]:
         for node in order:
             if node._prev:
                 node.grad = 0.0
+        root.grad += 1.0  # (a leaf root keeps what it had)
     else:
         for node in order:
             node.grad = 0.0
-    root.grad = 1.0
+        root.grad = 1.0
     for node in reversed(order):
         prev = node._prev
         if not prev:
@@ -116,9 +117,15 @@ def propagate_generic(node: Value) -> list[tuple[Value, float, float]]:
     tests check that the fast paths in :func:`backward` agree with it.
     """
     g = node.grad
+    if not -_INF < g < _INF:
+        raise _grad_error(node)
     out = []
     for child, d in zip(node._prev, node._op.local(node)):
         contribution = d * g
-        child.grad += contribution
+        total = child.grad + contribution
+        if not -_INF < total < _INF:
+            child.grad = total
+            raise _grad_error(child)
+        child.grad = total
         out.append((child, d, contribution))
     return out

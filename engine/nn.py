@@ -179,19 +179,23 @@ class MLP(Module):
         if (not isinstance(nouts, list) or not nouts
                 or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in nouts)):
             raise ValueError(f"'nouts' must be a list of positive integers, not {nouts!r}")
-        if sum(nouts) > 100_000 or nin > 100_000:
-            raise ValueError("the model is too large")
+        sizes = [nin] + nouts
+        count = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+        if count > 1_000_000:
+            raise ValueError(f"the model is too large ({count} parameters)")
+        if not isinstance(params, list) or len(params) != count:
+            got = len(params) if isinstance(params, list) else type(params).__name__
+            raise ValueError(f"'parameters' must be a list of {count} numbers, got {got}")
         model = cls(nin, nouts, activation=str(d.get("activation", "relu")),
                     output_activation=str(d.get("output_activation", "linear")), fused=fused,
                     rng=random.Random(0))
-        mine = model.parameters()
-        if not isinstance(params, list) or len(params) != len(mine):
-            got = len(params) if isinstance(params, list) else type(params).__name__
-            raise ValueError(f"'parameters' must be a list of {len(mine)} numbers, got {got}")
-        for i, (p, v) in enumerate(zip(mine, params)):
+        for i, (p, v) in enumerate(zip(model.parameters(), params)):
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 raise ValueError(f"parameter {i} is not a number: {v!r}")
-            p.data = float(v)
+            try:
+                p.data = float(v)
+            except OverflowError:
+                raise ValueError(f"parameter {i} is too large for a float") from None
             if not -float("inf") < p.data < float("inf"):
                 raise ValueError(f"parameter {i} is not finite: {v!r}")
         return model

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -27,6 +28,9 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; a saved file is an ordinary file
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
             f.flush()
@@ -44,7 +48,12 @@ def read_json(path: str | os.PathLike[str], *, what: str = "file") -> Any:
     """Parse a JSON file; any problem raises :class:`ModelFileError` with the path and reason."""
     path = Path(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(str(path))
+        if not stat.S_ISREG(st.st_mode):
+            raise ModelFileError(f"{path}: not a regular file")
+        size = st.st_size
         if size > MAX_FILE_BYTES:
             raise ModelFileError(f"{path}: this {what} file is too large ({size} bytes)")
         text = path.read_text(encoding="utf-8")
@@ -60,7 +69,7 @@ def read_json(path: str | os.PathLike[str], *, what: str = "file") -> Any:
         raise ModelFileError(f"{path}: cannot read this {what} file ({e.strerror or e})") from None
     try:
         return json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as e:
+    except (ValueError, RecursionError) as e:  # JSONDecodeError, or a 5000-digit integer
         where = f" at line {e.lineno}, column {e.colno}" if isinstance(e, json.JSONDecodeError) else ""
         raise ModelFileError(f"{path}: not valid JSON{where}") from None
 

@@ -313,15 +313,20 @@ OPS: dict[str, Op] = {op.symbol: op for op in (ADD, SUB, MUL, DIV, NEG, POW, REL
 
 
 def _as_float(x: object, where: str = "Value") -> float:
-    if isinstance(x, float):
+    if x.__class__ is float:
         f = x
+    elif isinstance(x, float):
+        f = float(x)  # a float subclass such as numpy.float64 becomes a plain float
     elif isinstance(x, (int,)) and not isinstance(x, bool):
         try:
             f = float(x)
         except OverflowError:
             raise NumericError(where, (), f"the integer {x} is too large for a float") from None
     elif hasattr(x, "__float__") and not isinstance(x, (str, bytes, bool)):
-        f = float(x)  # numpy scalars, Fractions, Decimals: converted once, here
+        try:
+            f = float(x)  # numpy scalars, Fractions, Decimals: converted once, here
+        except (OverflowError, ValueError) as e:
+            raise NumericError(where, (), f"{type(x).__name__} {x} is not a finite float ({e})") from None
     else:
         raise TypeError(f"{where} needs a real number, not {type(x).__name__}: {x!r}")
     if not -_INF < f < _INF:
@@ -345,10 +350,22 @@ class Value:
 
     def __init__(self, data: float, label: str = "", _children: Iterable["Value"] = (),
                  _op: str = "") -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"a Value's label must be a str, not {type(label).__name__} "
+                            "(the signature is Value(data, label=''))")
         self.data = _as_float(data)
         self.grad = 0.0
         self._prev = tuple(_children)
-        self._op = _op if isinstance(_op, Op) else (OPS.get(_op, LEAF) if _op else LEAF)
+        if not isinstance(_op, Op):
+            if isinstance(_op, str) and _op.startswith("**"):
+                _op = pow_const_op(_as_float(float(_op[2:]), "**"))
+            elif _op and _op not in OPS:
+                raise ValueError(f"unknown operation {_op!r}: one of {', '.join(OPS)} or **k")
+            else:
+                _op = OPS[_op] if _op else LEAF
+        if self._prev and _op is LEAF:
+            raise ValueError("a Value with inputs needs the operation that combined them (_op)")
+        self._op = _op
         self.label = label
 
     # --- structure --------------------------------------------------------------------
@@ -449,6 +466,8 @@ class Value:
 
     def relu(self) -> "Value":
         d = self.data
+        if not -_INF < d < _INF:
+            raise NumericError("relu", (d,), "the input is not a finite number")
         v = _new(Value)
         v.data = d if d > 0.0 else 0.0
         v.grad = 0.0
@@ -504,6 +523,8 @@ def _lift(x: object) -> Value:
 
 
 def _unary(op: Op, a: Value) -> Value:
+    if not -_INF < a.data < _INF:
+        raise NumericError(op, (a.data,), "the input is not a finite number")
     v = _new(Value)
     v.data = op.forward(a.data)
     v.grad = 0.0
@@ -516,6 +537,8 @@ def _unary(op: Op, a: Value) -> Value:
 def _binary(op: Op, a: Value, b: "Value | float") -> Value:
     if b.__class__ is not Value:
         b = _lift(b)
+    if not (-_INF < a.data < _INF and -_INF < b.data < _INF):
+        raise NumericError(op, (a.data, b.data), "an input is not a finite number")
     v = _new(Value)
     v.data = op.forward(a.data, b.data)
     v.grad = 0.0

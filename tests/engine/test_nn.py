@@ -158,3 +158,15 @@ def test_label_parameters_names_weights_for_graph_views():
     model.label_parameters()
     assert model.layers[0].neurons[1].w[0].label == "L1.N2.w1"
     assert model.layers[1].neurons[0].b.label == "L2.N1.b"
+
+
+def test_a_model_file_with_an_enormous_shape_is_refused_before_building_it(tmp_path):
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps({"format": "micrograd-tui/mlp", "nin": 100000,
+                                "nouts": [100000], "parameters": []}))
+    with pytest.raises(ValueError, match="too large"):
+        MLP.load(path)
+    path.write_text('{"format": "micrograd-tui/mlp", "nin": 1, "nouts": [1], "parameters": [0, '
+                    + "1" * 400 + "]}")
+    with pytest.raises(ValueError, match="too large for a float"):
+        MLP.load(path)

@@ -54,3 +54,16 @@ def test_set_aside_moves_a_corrupt_file_and_never_deletes_it(tmp_path):
     assert not path.exists()
     assert first != second
     assert first.read_text() == "garbage" and second.read_text() == "garbage 2"
+
+
+def test_a_huge_integer_in_a_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "big.json"
+    path.write_text("[" + "9" * 5000 + "]")
+    with pytest.raises(ModelFileError, match="not valid JSON"):
+        read_json(path)
+
+
+def test_a_saved_file_is_readable_by_others_like_any_file(tmp_path):
+    path = tmp_path / "m.json"
+    atomic_write_text(path, "{}")
+    assert path.stat().st_mode & 0o044  # not the 0600 of a temp file

@@ -346,3 +346,44 @@ def test_division_by_a_tiny_number_backpropagates_or_fails_clearly():
     q = a / b  # 1e-100
     q.backward()  # d/db = -(a/b)/b = -1e100: representable
     assert b.grad == pytest.approx(-1e100)
+
+
+def test_micrograd_style_construction_keeps_the_operation():
+    a = Value(3.0)
+    y = Value(9.0, "", (a,), "**2")
+    y.backward()
+    assert a.grad == 6.0
+    with pytest.raises(ValueError, match="unknown operation"):
+        Value(1.0, "", (a,), "ReLU")
+    with pytest.raises(TypeError, match="label"):
+        Value(1.0, (a,))
+
+
+def test_a_data_field_set_to_nan_is_caught_at_the_next_operation():
+    a = Value(1.0)
+    a.data = math.nan
+    for op in (lambda: a.relu(), lambda: a.tanh(), lambda: a / 2.0, lambda: a * 2.0):
+        with pytest.raises(NumericError):
+            op()
+
+
+def test_accumulating_into_a_leaf_root_adds():
+    a = Value(2.0)
+    a.backward()
+    a.backward(accumulate=True)
+    assert a.grad == 2.0
+
+
+def test_step_by_step_backward_refuses_to_spread_infinity():
+    x = Value(5e-324)
+    y = x.log()
+    y.grad = 1.0
+    with pytest.raises(NumericError, match="gradient"):
+        propagate_generic(y)
+
+
+def test_numeric_errors_survive_pickling():
+    import pickle
+
+    e = NumericError("log", (0.0,), "log is only defined for x > 0")
+    assert str(pickle.loads(pickle.dumps(e))) == str(e)
