@@ -1,0 +1,183 @@
+"""The ``micrograd-tui`` command: the app, or a headless subcommand.
+
+    micrograd-tui [--file PROGRAM] [--lessons DIR]     open the app
+    micrograd-tui eval [SOURCE] [--file F] [--dot | --json]
+    micrograd-tui train [--preset micrograd-demo] [--lr 0.5] [--steps 200] ...
+    micrograd-tui lessons check [DIR]
+
+This module only parses arguments and dispatches; the work is in :mod:`.headless`, the app
+in :mod:`.app` (imported only when it is opened, so headless commands start fast).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+EXAMPLES = """\
+examples:
+  micrograd-tui                                  open the app on micrograd's README example
+  micrograd-tui eval "x = 2.0; y = x * x"        evaluate, back-propagate, print the graph
+  micrograd-tui eval --file prog.txt --dot | dot -Tsvg > graph.svg
+  micrograd-tui train --preset micrograd-demo    the micrograd demo notebook, headless
+  micrograd-tui lessons check                    check the shipped lessons
+"""
+
+
+def _layers(text: str) -> tuple[int, ...]:
+    """``"16,16"`` -> ``(16, 16)``; ``""`` or ``none`` -> no hidden layer."""
+    text = text.strip()
+    if text.lower() in ("", "none"):
+        return ()
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be layer sizes separated by commas, such as 16,16 (got {text!r})") from None
+    return sizes
+
+
+def _names(d: dict) -> str:
+    return ", ".join(d)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # the engine is light (standard library only): its tables give the choices in --help
+    from engine.data import DATASETS
+    from engine.losses import LOSSES
+    from engine.nn import ACTIVATIONS
+    from engine.optim import OPTIMIZERS, SCHEDULES
+    from engine.train import PRESETS
+
+    parser = argparse.ArgumentParser(
+        prog="micrograd-tui",
+        description="A terminal playground for backpropagation: a scalar autograd engine, "
+                    "a Textual app (playground, training, lessons) and headless commands.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--file", metavar="FILE",
+                        help="a program to load in the playground instead of the README example")
+    parser.add_argument("--lessons", metavar="DIR",
+                        help="a folder of lessons to use instead of the shipped ones")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ev = sub.add_parser(
+        "eval", help="evaluate a program, run backward, print the graph",
+        description="Evaluate an expression program, back-propagate from its last assigned "
+                    "variable and print the graph (a tree by default). With no program, "
+                    "micrograd's README example.")
+    ev.add_argument("source", nargs="?", metavar="SOURCE",
+                    help="the program; statements on separate lines or separated by ';'")
+    ev.add_argument("--file", metavar="FILE", help="read the program from FILE ('-': stdin)")
+    fmt = ev.add_mutually_exclusive_group()
+    fmt.add_argument("--dot", action="store_const", const="dot", dest="format",
+                     help="print Graphviz DOT (pipe it to 'dot -Tsvg')")
+    fmt.add_argument("--json", action="store_const", const="json", dest="format",
+                     help="print the graph as JSON")
+
+    tr = sub.add_parser(
+        "train", help="train a small network headless",
+        description="Train an MLP headless with a progress bar and print the final loss and "
+                    "accuracy. Options override the preset (or the defaults). Ctrl+C stops "
+                    "after the current step.")
+    tr.add_argument("--preset", metavar="NAME", help=f"start from a preset: {_names(PRESETS)}")
+    tr.add_argument("--dataset", metavar="NAME",
+                    help=f"the data: {_names(DATASETS)}")
+    tr.add_argument("--samples", dest="n_samples", type=int, metavar="N",
+                    help="number of points to generate")
+    tr.add_argument("--noise", type=float, metavar="X", help="noise of the generated data")
+    tr.add_argument("--test-fraction", dest="test_fraction", type=float, metavar="X",
+                    help="share of the points held out for testing")
+    tr.add_argument("--layers", dest="hidden", type=_layers, metavar="16,16",
+                    help="hidden layer sizes, comma-separated ('none': no hidden layer)")
+    tr.add_argument("--activation", metavar="NAME", help=f"hidden layers' activation: {_names(ACTIVATIONS)}")
+    tr.add_argument("--loss", metavar="NAME", help=f"loss: {_names(LOSSES)}")
+    tr.add_argument("--l2", type=float, metavar="X", help="L2 regularization strength")
+    tr.add_argument("--optimizer", metavar="NAME", help=f"optimizer: {_names(OPTIMIZERS)}")
+    tr.add_argument("--lr", type=float, metavar="X", help="learning rate")
+    tr.add_argument("--schedule", metavar="NAME",
+                    help=f"learning-rate schedule: {_names(SCHEDULES)}")
+    tr.add_argument("--batch-size", dest="batch_size", type=int, metavar="N",
+                    help="points per step (0: all of them)")
+    tr.add_argument("--steps", type=int, metavar="N", help="number of training steps")
+    tr.add_argument("--seed", type=int, metavar="N", help="random seed (data and weights)")
+    tr.add_argument("--save", metavar="FILE", help="save the trained model as JSON")
+
+    ls = sub.add_parser("lessons", help="work with lesson files")
+    ls_sub = ls.add_subparsers(dest="lessons_command", metavar="COMMAND", required=True)
+    check = ls_sub.add_parser("check", help="check lesson files (the shipped ones by default)",
+                              description="Check that every lesson parses and every exercise "
+                                          "can be solved; exit code 0 when all pass.")
+    check.add_argument("dir", nargs="?", metavar="DIR", help="a folder of lessons")
+    return parser
+
+
+TRAIN_FIELDS = ("dataset", "n_samples", "noise", "test_fraction", "hidden", "activation",
+                "loss", "l2", "optimizer", "lr", "schedule", "batch_size", "steps", "seed")
+
+
+def _error(message: str) -> int:
+    from .headless import EXIT_USAGE, print_error
+
+    print_error(message)
+    return EXIT_USAGE
+
+
+def _open_app(args: argparse.Namespace) -> int:
+    source = None
+    if args.lessons is not None and not Path(args.lessons).is_dir():
+        what = "is not a folder" if Path(args.lessons).exists() else "no such folder"
+        return _error(f"--lessons: {what}: {args.lessons}")
+    if args.file is not None:
+        try:
+            source = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            return _error(f"--file: cannot read {args.file}: {getattr(e, 'strerror', None) or e}")
+    from .app import MicrogradApp
+
+    MicrogradApp(source=source, lessons_dir=args.lessons).run()
+    return 0
+
+
+def _lessons(args: argparse.Namespace) -> int:
+    # "check" is the only lessons command (argparse refuses the others)
+    if args.dir is not None and not Path(args.dir).exists():
+        return _error(f"no such folder: {args.dir}")
+    from .lessonbook.check import run_check
+
+    return int(run_check(args.dir))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 2 bad input, 1 failure)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    except SystemExit as e:  # --help, or argparse's own usage error (exit code 2)
+        return e.code if isinstance(e.code, int) else 2
+    try:
+        if args.command == "eval":
+            from .headless import run_eval
+
+            return run_eval(args.source, args.file, args.format or "tree")
+        if args.command == "train":
+            from .headless import run_train
+
+            overrides = {f: getattr(args, f) for f in TRAIN_FIELDS}
+            return run_train(args.preset, overrides, args.save)
+        if args.command == "lessons":
+            return _lessons(args)
+        return _open_app(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # e.g. `micrograd-tui eval --dot | head`
+        # Python flushes stdout again at exit: point it at /dev/null so that is quiet too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
