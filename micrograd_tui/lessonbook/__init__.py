@@ -1,0 +1,12 @@
+"""Lessons: the file format, running their blocks with the engine, and the learner's progress.
+
+Plain Python (no Textual), so ``micrograd-tui lessons check`` and the tests use it headless.
+"""
+
+from .check import run_check
+from .library import load_lessons
+from .model import Lesson, Problem, Step, parse_lesson, parse_text
+from .progress import ProgressStore
+
+__all__ = ["Lesson", "Problem", "ProgressStore", "Step", "load_lessons", "parse_lesson",
+           "parse_text", "run_check"]

@@ -1,0 +1,58 @@
+"""A step as the Markdown the Lessons screen shows: interactive blocks become code and a hint."""
+
+from __future__ import annotations
+
+import re
+
+from .checks import format_number
+from .model import CheckBlock, FitBlock, ProgramBlock, Step, TrainBlock
+
+OPEN_PROGRAM_HINT = "*Ctrl+O opens this program in the playground.*"
+OPEN_SETUP_HINT = "*Ctrl+T opens this setup in the trainer.*"
+
+
+def _fence(text: str, info: str = "") -> str:
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{info}\n{text.rstrip()}\n{ticks}"
+
+
+def fit_table(block: FitBlock) -> str:
+    result = block.result
+    if result is None:
+        return ""
+    rows = result.table()  # type: ignore[attr-defined]
+    width = max(len(label) for label, _ in rows)
+    lines = [f"{label:<{width}}  loss {format_number(loss)}" for label, loss in rows]
+    return _fence("\n".join(lines), "text")
+
+
+def step_markdown(step: Step) -> str:
+    """The Markdown of one step (the check's question and answer box are shown separately)."""
+    out: list[str] = []
+    for part in step.parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif isinstance(part, ProgramBlock):
+            out.append(_fence(part.source, "python"))
+            out.append(OPEN_PROGRAM_HINT)
+        elif isinstance(part, TrainBlock):
+            out.append(_fence(part.text, "yaml"))
+            out.append(OPEN_SETUP_HINT)
+        elif isinstance(part, FitBlock):
+            out.append(_fence(part.text, "yaml"))
+            table = fit_table(part)
+            if table:
+                out.append("The engine ran it; the loss at each step:")
+                out.append(table)
+        elif isinstance(part, CheckBlock):
+            if part.source.strip():
+                out.append(_fence(part.source, "python"))
+                if step.program is None:
+                    out.append(OPEN_PROGRAM_HINT)
+            elif step.program is None and step.fit is None and step.program_context is not None:
+                # the check is about a program of an earlier step: show it again
+                out.append("The check is about this program:")
+                out.append(_fence(step.program_context.source, "python"))
+                out.append(OPEN_PROGRAM_HINT)
+    return "\n\n".join(out) + "\n"

@@ -1,0 +1,306 @@
+"""Lessons: a list with progress marks, the current step, and an answer box for checks."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, OptionList, Static
+
+from ..lessonbook.library import load_lessons
+from ..lessonbook.model import Lesson, Problem, Step
+from ..lessonbook.progress import ProgressStore
+from ..lessonbook.render import step_markdown
+from ..widgets.lesson_check import CheckPanel
+from ..widgets.lesson_list import LessonList
+
+HELP = """\
+# Lessons
+
+Guided lessons, from the derivative of a function to a trained classifier. Each lesson is a
+few short **steps**; page through them with **Ctrl+N** (next) and **Ctrl+B** (back), or
+Page Down / Page Up.
+
+* A step with a program: **Ctrl+O** opens it in the playground, where you can run backward and
+  look at every gradient.
+* A step with a training setup: **Ctrl+T** opens it in the trainer.
+* A step with a **check**: type your answer (a number; `-3/2` works too) and press **Enter**.
+  The answer was computed by the engine from the step's program. After a wrong answer you get
+  a hint; after a second one, the worked answer. **Ctrl+G** shows them whenever you like.
+
+The list on the left marks lessons you finished (✓: every step seen, every check passed) and
+started (•). **Tab** moves between the list, the text and the answer box; **Enter** in the list
+opens a lesson. Your progress is saved as you go.
+
+Teachers: `micrograd-tui --lessons DIR` opens your own folder of lessons, and
+`micrograd-tui lessons check DIR` checks them. A lesson with a problem is marked ✗ in the list;
+open it to read what is wrong.
+"""
+
+
+class LessonsScreen(Screen):
+    """Guided lessons."""
+
+    HELP = HELP
+    DEFAULT_CSS = """
+    LessonsScreen #lessons-body {
+        height: 1fr;
+    }
+    LessonsScreen #lesson-main {
+        width: 1fr;
+        height: 1fr;
+    }
+    LessonsScreen #step-title {
+        height: 1;
+        padding: 0 1;
+        background: $boost;
+        text-style: bold;
+    }
+    LessonsScreen #step-scroll {
+        height: 1fr;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+    }
+    LessonsScreen #step-scroll:focus {
+        background: $boost;
+    }
+    LessonsScreen #step-body {
+        margin: 0;
+    }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+n", "next_step", "Next", tooltip="The next step", priority=True),
+        Binding("ctrl+b", "previous_step", "Back", tooltip="The previous step", priority=True),
+        Binding("pagedown", "next_step", "Next", show=False, priority=True),
+        Binding("pageup", "previous_step", "Back", show=False, priority=True),
+        Binding("ctrl+o", "open_program", "Open program",
+                tooltip="Open this step's program in the playground", priority=True),
+        Binding("ctrl+t", "open_setup", "Open setup",
+                tooltip="Open this step's training setup in the trainer", priority=True),
+        Binding("ctrl+g", "reveal", "Hint", tooltip="Show the hint, then the worked answer",
+                priority=True),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lessons: list[Lesson] = []
+        self.folder_problems: list[Problem] = []
+        self.progress: ProgressStore | None = None
+        self.lesson_index = 0
+        self.step_index = 0
+        self._notified_save_error = False
+
+    # --- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="lessons-body"):
+            yield LessonList(id="lesson-list")
+            with Vertical(id="lesson-main"):
+                yield Static(id="step-title", markup=False)
+                with VerticalScroll(id="step-scroll"):
+                    yield Markdown(id="step-body")
+                yield CheckPanel(id="check")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Lessons"
+        self.query_one(LessonList).border_title = "Lessons"
+        self.load()
+
+    def load(self) -> None:
+        """Load the lessons folder and the learner's progress, then show where they were."""
+        folder = getattr(self.app, "lessons_dir", None)
+        self.lessons, self.folder_problems = load_lessons(folder)
+        self.progress = ProgressStore.open()
+        self._show_notice()
+        self.query_one(LessonList).set_lessons(
+            self.lessons, {le.key: self.progress.lesson(le.key) for le in self.lessons})
+        index, step = 0, None
+        keys = [le.key for le in self.lessons]
+        if self.progress.last in keys:
+            index = keys.index(self.progress.last)
+            step = self.progress.lesson(self.progress.last).current
+        elif self.lessons:
+            index = next((i for i, le in enumerate(self.lessons) if not le.broken), 0)
+        if self.lessons:
+            self.open_lesson(index, step)
+        else:
+            self._show_folder_problems()
+
+    def _show_notice(self) -> None:
+        if self.progress is not None and self.progress.notice:
+            self.app.notify(self.progress.notice, title="Lesson progress", severity="warning",
+                            timeout=15)
+            self.progress.notice = None
+
+    # --- the current lesson and step ----------------------------------------------------------
+    @property
+    def lesson(self) -> Lesson | None:
+        if 0 <= self.lesson_index < len(self.lessons):
+            return self.lessons[self.lesson_index]
+        return None
+
+    @property
+    def step(self) -> Step | None:
+        lesson = self.lesson
+        if lesson is None or lesson.broken or not lesson.steps:
+            return None
+        return lesson.steps[self.step_index]
+
+    def open_lesson(self, index: int, step: int | None = None) -> None:
+        """Show lesson ``index`` at ``step`` (None: where the learner left it)."""
+        self.lesson_index = index
+        lesson = self.lessons[index]
+        self.query_one(LessonList).highlighted = index
+        if lesson.broken:
+            self._show_broken(lesson)
+            return
+        if step is None:
+            step = self.progress.lesson(lesson.key).current if self.progress else 0
+        self.show_step(step)
+
+    def show_step(self, index: int) -> None:
+        lesson = self.lesson
+        if lesson is None or lesson.broken:
+            return
+        self.step_index = max(0, min(index, len(lesson.steps) - 1))
+        step = lesson.steps[self.step_index]
+        self.query_one("#step-body", Markdown).update(step_markdown(step))
+        self.query_one("#step-scroll", VerticalScroll).scroll_home(animate=False)
+        if self.progress is not None:
+            self.progress.visit(lesson.key, self.step_index)
+            self._after_save()
+        passed = (self.progress is not None and step.check is not None
+                  and step.check.id in self.progress.lesson(lesson.key).passed)
+        panel = self.query_one(CheckPanel)
+        panel.show_check(step.check, passed)
+        self._update_title()
+        self._update_mark()
+        self.refresh_bindings()
+        self._focus_content()
+
+    def _focus_content(self) -> None:
+        """Focus the answer box on a step with a check, else the text (so arrows scroll)."""
+        step = self.step
+        if step is not None and step.check is not None:
+            self.query_one(CheckPanel).input.focus()
+        else:
+            self.query_one("#step-scroll").focus()
+
+    def _update_title(self) -> None:
+        lesson = self.lesson
+        title = self.query_one("#step-title", Static)
+        if lesson is None:
+            title.update("")
+            return
+        if lesson.broken:
+            title.update(Text(f"{self.lesson_index + 1}. {lesson.display_title}: broken"))
+            return
+        n = len(lesson.steps)
+        title.update(Text(f"{self.lesson_index + 1}. {lesson.display_title} · step "
+                          f"{self.step_index + 1} of {n}", no_wrap=True, overflow="ellipsis"))
+
+    def _update_mark(self) -> None:
+        lesson = self.lesson
+        if lesson is not None and self.progress is not None:
+            self.query_one(LessonList).update_mark(self.lesson_index, lesson,
+                                                   self.progress.lesson(lesson.key))
+
+    def _show_broken(self, lesson: Lesson) -> None:
+        problems = "\n".join(str(p) for p in lesson.problems)
+        self.query_one("#step-body", Markdown).update(
+            "## This lesson could not be loaded\n\nIt is skipped until these problems are "
+            f"fixed (`micrograd-tui lessons check` lists them too):\n\n```text\n{problems}\n```\n")
+        self.query_one(CheckPanel).show_check(None)
+        self._update_title()
+        self.refresh_bindings()
+        self.query_one("#step-scroll").focus()
+
+    def _show_folder_problems(self) -> None:
+        problems = "\n".join(str(p) for p in self.folder_problems) or "no lessons"
+        self.query_one("#step-body", Markdown).update(
+            f"## No lessons to show\n\n```text\n{problems}\n```\n")
+        self.query_one(CheckPanel).show_check(None)
+        self._update_title()
+
+    def _after_save(self) -> None:
+        progress = self.progress
+        if progress is None:
+            return
+        if progress.save_error and not self._notified_save_error:
+            self._notified_save_error = True
+            self.app.notify(progress.save_error, title="Lesson progress", severity="error",
+                            timeout=15)
+            progress.notice = None
+
+    # --- events ------------------------------------------------------------------------------
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_index != self.lesson_index or self.lesson is None or self.lesson.broken:
+            self.open_lesson(event.option_index)
+        else:
+            self.show_step(self.step_index)
+
+    def on_check_panel_answered(self, event: CheckPanel.Answered) -> None:
+        event.stop()
+        lesson = self.lesson
+        if event.correct and lesson is not None and self.progress is not None:
+            self.progress.pass_check(lesson.key, event.check.id)
+            self._after_save()
+            self._update_mark()
+
+    # --- actions ---------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide what the step does not offer; dim Next/Back at the ends."""
+        step = self.step
+        lesson = self.lesson
+        if action == "next_step":
+            more_steps = step is not None and lesson is not None \
+                and self.step_index < len(lesson.steps) - 1
+            return True if more_steps or self.lesson_index < len(self.lessons) - 1 else None
+        if action == "previous_step":
+            return True if (step is not None and self.step_index > 0) or self.lesson_index > 0 \
+                else None
+        if action == "open_program":
+            return step is not None and step.playground_source is not None
+        if action == "open_setup":
+            return step is not None and step.train is not None and step.train.config is not None
+        if action == "reveal":
+            return step is not None and step.check is not None
+        return True
+
+    def action_next_step(self) -> None:
+        lesson = self.lesson
+        if lesson is None:
+            return
+        if not lesson.broken and self.step_index < len(lesson.steps) - 1:
+            self.show_step(self.step_index + 1)
+        elif self.lesson_index < len(self.lessons) - 1:
+            self.open_lesson(self.lesson_index + 1, 0)
+
+    def action_previous_step(self) -> None:
+        lesson = self.lesson
+        if lesson is None:
+            return
+        if not lesson.broken and self.step_index > 0:
+            self.show_step(self.step_index - 1)
+        elif self.lesson_index > 0:
+            previous = self.lessons[self.lesson_index - 1]
+            self.open_lesson(self.lesson_index - 1, max(0, len(previous.steps) - 1))
+
+    def action_open_program(self) -> None:
+        step = self.step
+        if step is not None and step.playground_source is not None:
+            self.app.open_in_playground(step.playground_source)  # type: ignore[attr-defined]
+
+    def action_open_setup(self) -> None:
+        step = self.step
+        if step is not None and step.train is not None and step.train.config is not None:
+            self.app.open_in_trainer(step.train.config)  # type: ignore[attr-defined]
+
+    def action_reveal(self) -> None:
+        if self.step is not None and self.step.check is not None:
+            self.query_one(CheckPanel).reveal()

@@ -1,0 +1,195 @@
+"""The lecture's numbers are what the engine computes from each lesson's own programs.
+
+The reference values are the ones of the "spelled-out intro to neural networks and
+backpropagation" lecture (and the issue), written here independently of the lessons.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pytest
+
+from engine.expr import Program, evaluate
+from engine.train import PRESETS
+from engine.value import OPS
+from micrograd_tui.lessonbook import Lesson, load_lessons
+from micrograd_tui.lessonbook.fit import run_fit
+from micrograd_tui.lessonbook.render import step_markdown
+
+
+@pytest.fixture(scope="module")
+def lessons() -> dict[int, Lesson]:
+    found, problems = load_lessons(None)
+    assert not problems
+    assert all(not lesson.broken for lesson in found), [p for le in found for p in le.problems]
+    return {lesson.order: lesson for lesson in found}
+
+
+def programs(lesson: Lesson) -> list[str]:
+    """Every program of a lesson: program blocks and checks' own programs, in order."""
+    out = []
+    for step in lesson.steps:
+        if step.program is not None:
+            out.append(step.program.source)
+        if step.check is not None and step.check.source.strip():
+            out.append(step.check.source)
+    return out
+
+
+def run(source: str) -> Program:
+    program = evaluate(source)
+    program.backward()
+    return program
+
+
+def the_program_with(lesson: Lesson, name: str) -> Program:
+    matches = [s for s in programs(lesson) if any(line.startswith(f"{name} =")
+                                                  for line in s.splitlines())]
+    assert matches, f"lesson {lesson.order} has no program that assigns {name}"
+    return run(matches[0])
+
+
+def answers(lesson: Lesson) -> list[float]:
+    return [check.solution.value for check in lesson.checks]
+
+
+def grads(program: Program, *names: str) -> list[float]:
+    return [program.variables[n].grad for n in names]
+
+
+def test_there_are_at_least_16_lessons_in_order(lessons: dict[int, Lesson]) -> None:
+    assert sorted(lessons)[:16] == list(range(1, 17))
+
+
+def test_1_the_slope_of_3x2_4x_5_at_3_is_14(lessons) -> None:
+    p = the_program_with(lessons[1], "slope")
+    assert p.variables["f1"].data == 20.0
+    assert p.variables["slope"].data == pytest.approx(14.0, abs=1e-3)
+    assert answers(lessons[1]) == pytest.approx([14.0, 6 * -3 - 4], abs=1e-3)
+
+
+def test_2_d_is_4(lessons) -> None:
+    assert the_program_with(lessons[2], "d").variables["d"].data == 4.0
+    assert answers(lessons[2]) == [4.0, -6.0]
+
+
+def test_3_local_derivatives_come_from_the_engine(lessons) -> None:
+    text = "\n".join(step_markdown(s) for s in lessons[3].steps)
+    for symbol in ("+", "*", "tanh", "-", "/", "exp", "log", "relu", "sigmoid"):
+        assert OPS[symbol].formula in text
+    assert "{{" not in text
+    assert answers(lessons[3]) == pytest.approx([-3.0, 1 - math.tanh(0.5) ** 2, 3 * 2.0 ** 2])
+
+
+def test_4_chain_rule_by_hand(lessons) -> None:
+    p = the_program_with(lessons[4], "L")
+    assert p.variables["L"].data == -8.0
+    assert grads(p, "L", "d", "f", "c", "e", "a", "b") == [1, -2, 4, -2, -2, 6, -4]
+    assert answers(lessons[4]) == [-8.0, -2.0, -2.0, 6.0, -4.0]
+
+
+def test_5_one_step_of_ascent_raises_L_and_descent_lowers_it(lessons) -> None:
+    up, down = answers(lessons[5])
+    a, b, c, f = 2.0, -3.0, 10.0, -2.0
+    ga, gb, gc, gf = 6.0, -4.0, -2.0, 4.0
+
+    def L(h: float) -> float:
+        return ((a + h * ga) * (b + h * gb) + (c + h * gc)) * (f + h * gf)
+
+    assert up == pytest.approx(L(0.01)) and up == pytest.approx(-7.286496)
+    assert down == pytest.approx(L(-0.01))
+    assert down < -8.0 < up
+
+
+def test_6_tanh_neuron(lessons) -> None:
+    p = the_program_with(lessons[6], "o")
+    assert p.variables["o"].data == pytest.approx(math.sqrt(0.5), abs=1e-12)
+    assert grads(p, "x1", "w1", "x2", "w2") == pytest.approx([-1.5, 1.0, 0.5, 0.0])
+    assert answers(lessons[6]) == pytest.approx([0.7071, 0.5, 1.0, -1.5, 0.5], abs=1e-4)
+
+
+def test_7_a_used_twice_gets_both_contributions(lessons) -> None:
+    assert answers(lessons[7]) == [7.0]
+
+
+def test_8_b_is_a_plus_a_gives_grad_2(lessons) -> None:
+    p = the_program_with(lessons[8], "b")
+    assert p.variables["a"].grad == 2.0
+    p = the_program_with(lessons[8], "f")
+    assert grads(p, "a", "b") == [-3.0, -8.0]
+
+
+def test_9_tanh_from_exp_gives_the_same_gradients(lessons) -> None:
+    with_tanh = the_program_with(lessons[6], "o")
+    with_exp = the_program_with(lessons[9], "o")
+    assert with_exp.variables["o"].data == pytest.approx(with_tanh.variables["o"].data, rel=1e-12)
+    leaves = ("x1", "x2", "w1", "w2", "b")
+    assert grads(with_exp, *leaves) == pytest.approx(grads(with_tanh, *leaves), abs=1e-12)
+    assert "exp" in {node.op.symbol for node in with_exp.variables.values()}
+
+
+def test_10_the_numeric_slope_matches_backward(lessons) -> None:
+    p = the_program_with(lessons[10], "slope_a")
+    assert p.variables["slope_a"].data == pytest.approx(6.0, abs=1e-6)
+
+
+def test_11_mlp_3_4_4_1_has_41_parameters(lessons) -> None:
+    assert answers(lessons[11]) == [41.0]
+
+
+def fit_of(lesson: Lesson, index: int = 0):
+    fits = [s.fit.result for s in lesson.steps if s.fit is not None]
+    return fits[index]
+
+
+def test_12_the_training_loop_lowers_the_loss(lessons) -> None:
+    result = fit_of(lessons[12])
+    spec = result.spec
+    assert spec.nin == 3 and spec.layers == [4, 4, 1] and spec.activation == "tanh"
+    assert spec.targets == [1.0, -1.0, -1.0, 1.0] and spec.zero_grad
+    assert result.parameters == 41
+    assert result.final_loss < result.first_loss / 10
+    # "the predictions move towards 1, -1, -1, 1"
+    assert [math.copysign(1, p) for p in result.predictions] == spec.targets
+    assert answers(lessons[12]) == pytest.approx([-0.4, result.final_loss])
+
+
+def test_13_forgetting_zero_grad(lessons) -> None:
+    assert answers(lessons[13])[0] == 8.0  # twice b = 4
+    forgot = fit_of(lessons[13])
+    assert not forgot.spec.zero_grad
+    zeroed = run_fit(replace(forgot.spec, zero_grad=True))
+    losses = forgot.losses
+    assert losses[5] < zeroed.losses[5]  # "falls faster at first"
+    assert max(losses[5:]) > losses[0]  # "jumps around"
+    assert max(losses[-6:]) - min(losses[-6:]) < 1e-3 and losses[-1] > 1  # "then gets stuck"
+    assert zeroed.final_loss < losses[-1] / 10
+    # "a prediction stuck at -1 where the target is +1 costs (-1 - 1)^2 = 4"
+    wrong = [(p, t) for p, t in zip(forgot.predictions, forgot.spec.targets) if p * t < 0]
+    assert len(wrong) == 1 and wrong[0][0] == pytest.approx(-1.0, abs=1e-3)
+    assert forgot.final_loss == pytest.approx(4.0, abs=0.01)
+
+
+def test_14_learning_rate_too_small_and_too_big(lessons) -> None:
+    x_after, big_L = answers(lessons[14])[:2]
+    assert x_after == pytest.approx(3 - 0.1 * 6) and big_L == pytest.approx((3 - 1.1 * 6) ** 2)
+    small, big = fit_of(lessons[14], 0), fit_of(lessons[14], 1)
+    assert small.spec.lr < big.spec.lr
+    assert small.final_loss > 0.75 * small.first_loss  # "barely moved"
+    assert big.predictions == pytest.approx([1.0] * 4, abs=1e-3)  # "every prediction is +1"
+    assert answers(lessons[14])[2] == pytest.approx(8.0, abs=1e-3)
+
+
+def test_15_moons_with_the_micrograd_demo(lessons) -> None:
+    configs = [s.train.config for s in lessons[15].steps if s.train is not None]
+    assert configs == [PRESETS["micrograd-demo"]]
+    assert configs[0].loss == "max_margin"
+    assert answers(lessons[15]) == pytest.approx([1.3, 1.0])
+
+
+def test_16_regression_setup(lessons) -> None:
+    configs = [s.train.config for s in lessons[16].steps if s.train is not None]
+    assert [(c.dataset, c.loss, c.activation) for c in configs] == [("regression1d", "mse", "tanh")]
+    assert answers(lessons[16]) == pytest.approx([0.145, -0.5])

@@ -1,0 +1,58 @@
+"""Snapshots of the Lessons screen at 80x24 and 120x40 (fresh progress in a temporary folder)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from micrograd_tui.app import MicrogradApp
+from micrograd_tui.lessonbook.progress import ENV_DATA_DIR
+
+
+@pytest.fixture(autouse=True)
+def fresh_progress(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "data"))
+
+
+def open_step(title: str, step: int):
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        screen = pilot.app.screen
+        index = next(i for i, le in enumerate(screen.lessons) if le.title == title)
+        screen.open_lesson(index, step)
+        await pilot.pause()
+
+    return run_before
+
+
+def test_first_lesson_after_a_wrong_answer_80x24(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("1", "3", "enter")
+        await pilot.pause()
+
+    assert snap_compare(MicrogradApp(start_mode="lessons"), terminal_size=(80, 24),
+                        run_before=run_before)
+
+
+def test_chain_rule_lesson_80x24(snap_compare) -> None:
+    assert snap_compare(MicrogradApp(start_mode="lessons"), terminal_size=(80, 24),
+                        run_before=open_step("The chain rule by hand", 0))
+
+
+def test_training_loop_with_its_loss_table_120x40(snap_compare) -> None:
+    assert snap_compare(MicrogradApp(start_mode="lessons"), terminal_size=(120, 40),
+                        run_before=open_step("Loss and the training loop", 3))
+
+
+def test_worked_answer_120x40(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await open_step("A tanh neuron", 2)(pilot)
+        await pilot.press("0", "enter", "1", "2", "enter")
+        await pilot.pause()
+
+    assert snap_compare(MicrogradApp(start_mode="lessons"), terminal_size=(120, 40),
+                        run_before=run_before)
