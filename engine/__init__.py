@@ -5,7 +5,12 @@
 
 from .errors import EngineError, NumericError
 from .expr import ExprError, ExprNumericError, Program, evaluate, parse
+from .data import DATASETS, Dataset, make_dataset, train_test_split
+from .gradcheck import GradCheckRow, check_gradients
 from .graph import backward, topological_order
+from .losses import LOSSES, bce, max_margin, mse
+from .optim import SGD, Adam
+from .train import PRESETS, StepEvent, TrainConfig, Trainer
 from .nn import MLP, Layer, Module, Neuron
 from .persist import ModelFileError
 from .value import OPS, Op, Value, fused_neuron, pow_const_op, vsum
@@ -16,4 +21,8 @@ __all__ = [
     "backward", "topological_order",
     "ExprError", "ExprNumericError", "Program", "evaluate", "parse",
     "Module", "Neuron", "Layer", "MLP",
+    "Dataset", "DATASETS", "make_dataset", "train_test_split",
+    "LOSSES", "max_margin", "mse", "bce", "SGD", "Adam",
+    "TrainConfig", "PRESETS", "StepEvent", "Trainer",
+    "GradCheckRow", "check_gradients",
 ]
