@@ -24,6 +24,7 @@ def topological_order(root: Value) -> list[Value]:
     push = stack.append
     pop = stack.pop
     add = seen.add
+    covered = seen.issuperset
     emit = order.append
     while stack:
         node = pop()
@@ -37,6 +38,8 @@ def topological_order(root: Value) -> list[Value]:
         if prev:
             push(node)
             push(None)
+            if len(prev) > 2 and covered(prev):
+                continue  # every input already placed: common for fused neurons
             for child in prev:
                 if child not in seen and not child._prev:
                     add(child)  # a leaf needs no second visit: place it now
