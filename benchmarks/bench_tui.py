@@ -1,0 +1,127 @@
+"""How quickly the app shows up, and how it copes with a graph of 10,000 nodes.
+
+    python benchmarks/bench_tui.py
+
+1. Time to first frame, each in a fresh Python process (imports included): micrograd-tui's
+   app (the playground with the README example evaluated) against a minimal Textual app
+   (one Static), and the ratio.
+2. A program of about 10,000 nodes in the playground (headless, 120x40): evaluating it,
+   indexing the graph, showing the tree (first render), opening its root again, a backward
+   pass with every visible row updated, and the first step of the step-through.
+
+Figures only: nothing here is a test and nothing asserts a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+FIRST_FRAME = r"""
+import asyncio, sys, time
+t0 = time.perf_counter()
+{imports}
+async def main():
+    app = {make_app}
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        print(time.perf_counter() - t0)
+asyncio.run(main())
+"""
+
+MINIMAL = dict(
+    imports="from textual.app import App\nfrom textual.widgets import Static\n"
+            "class Minimal(App):\n    def compose(self):\n        yield Static('hello')",
+    make_app="Minimal()",
+)
+FULL = dict(imports="from micrograd_tui.app import MicrogradApp", make_app="MicrogradApp()")
+
+
+def first_frame(kind: dict, repeats: int) -> list[float]:
+    code = FIRST_FRAME.format(**kind)
+    times = []
+    for _ in range(repeats):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             cwd=ROOT, check=True)
+        times.append(float(out.stdout.strip().splitlines()[-1]))
+    return times
+
+
+def big_program(statements: int = 17, terms: int = 300) -> str:
+    """About 600 nodes per statement: ``y = -y + -y + ...`` (a neg and an add per term)."""
+    line = "y=" + "+".join(["-y"] * terms)
+    return "x = 0.5\ny = x\n" + "\n".join([line] * statements) + "\n"
+
+
+async def graph_figures() -> dict[str, float]:
+    from engine.expr import evaluate
+    from micrograd_tui.app import MicrogradApp
+    from micrograd_tui.graphview import GraphIndex
+
+    source = big_program()
+    figures: dict[str, float] = {}
+    t = time.perf_counter()
+    program = evaluate(source)
+    figures["evaluate (engine.expr)"] = time.perf_counter() - t
+    t = time.perf_counter()
+    index = GraphIndex(program.output, program.variables)
+    figures["index the graph (GraphIndex)"] = time.perf_counter() - t
+    figures["nodes"] = len(index)
+
+    app = MicrogradApp(source="x = 1.0")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        tree = screen.tree
+        t = time.perf_counter()
+        screen.load_source(source)  # long: evaluated in a worker thread
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.index is not None and len(screen.index) == len(index)
+        figures["load, evaluate and show in the app (first render)"] = time.perf_counter() - t
+        figures["rows built by the first view"] = len(tree.built_nodes)
+
+        tree.root.collapse()
+        await pilot.pause()
+        t = time.perf_counter()
+        tree.open(tree.root)
+        await pilot.pause()
+        figures["open the root again (rendered)"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        screen.action_backward()
+        figures["backward + update visible rows (action only)"] = time.perf_counter() - t
+        await pilot.pause()
+
+        t = time.perf_counter()
+        screen.action_step()
+        figures["first step of the step-through (action only)"] = time.perf_counter() - t
+        await pilot.pause()
+    return figures
+
+
+def main() -> None:
+    repeats = 3
+    print(f"Time to first frame (fresh process, imports included, median of {repeats})")
+    minimal = statistics.median(first_frame(MINIMAL, repeats))
+    full = statistics.median(first_frame(FULL, repeats))
+    print(f"  minimal Textual app      {minimal * 1000:8.0f} ms")
+    print(f"  micrograd-tui playground {full * 1000:8.0f} ms   ({full / minimal:.2f}x the minimal app)")
+    print()
+    figures = asyncio.run(graph_figures())
+    print(f"A graph of {int(figures.pop('nodes')):,} nodes in the playground (headless, 120x40)")
+    rows = int(figures.pop("rows built by the first view"))
+    for name, seconds in figures.items():
+        print(f"  {name:<52} {seconds * 1000:8.1f} ms")
+    print(f"  rows built for the first view: {rows} (children are built on expand)")
+
+
+if __name__ == "__main__":
+    main()

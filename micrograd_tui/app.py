@@ -1,0 +1,91 @@
+"""The Textual app: three screens (playground, train, lessons) as modes, and global keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from .screens.help import HelpScreen
+from .screens.lessons import LessonsScreen
+from .screens.playground import PlaygroundScreen
+from .screens.train import TrainScreen
+
+if TYPE_CHECKING:
+    from engine.train import TrainConfig
+
+
+class MicrogradApp(App[None]):
+    """micrograd-tui: type expressions, watch gradients flow, train, and follow lessons."""
+
+    TITLE = "micrograd-tui"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    MODES = {
+        "playground": PlaygroundScreen,
+        "train": TrainScreen,
+        "lessons": LessonsScreen,
+    }
+    DEFAULT_MODE = "playground"
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("f2", "switch_mode('playground')", "Playground"),
+        Binding("f3", "switch_mode('train')", "Train"),
+        Binding("f4", "switch_mode('lessons')", "Lessons"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, *, source: str | None = None, lessons_dir: str | Path | None = None,
+                 start_mode: str = "playground") -> None:
+        super().__init__()
+        self.initial_source = source
+        self.lessons_dir = Path(lessons_dir) if lessons_dir is not None else None
+        self.start_mode = start_mode
+
+    def on_mount(self) -> None:
+        self.switch_mode(self.start_mode)
+
+    # --- actions ---------------------------------------------------------------------
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def open_in_playground(self, source: str) -> None:
+        """Show ``source`` in the playground and evaluate it."""
+        self.switch_mode("playground")
+        screen = self.get_screen_for_mode("playground")
+        screen.load_source(source, evaluate=True)
+
+    def open_in_trainer(self, config: "TrainConfig") -> None:
+        """Show the Train screen set up with ``config`` (not started)."""
+        self.switch_mode("train")
+        screen = self.get_screen_for_mode("train")
+        screen.load_config(config)
+
+    def get_screen_for_mode(self, mode: str) -> Screen:
+        """The base screen of ``mode`` (created on first use)."""
+        stack = self._screen_stacks.get(mode)
+        if stack:
+            return stack[0]
+        self.switch_mode(mode)
+        return self._screen_stacks[mode][0]
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette lists every key binding's action, and the built-in commands."""
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            key = self.get_key_display(binding)
+            yield SystemCommand(
+                binding.description,
+                f"{binding.tooltip or binding.description} ({key})",
+                lambda node=active.node, action=binding.action: self.run_action(action, node),
+            )
+        yield from super().get_system_commands(screen)

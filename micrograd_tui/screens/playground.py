@@ -1,0 +1,588 @@
+"""The playground: type a program, see its graph, run backward and watch gradients flow.
+
+The screen wires four parts together: the program editor, the graph tree, the node inspector
+and a status line.  The logic lives elsewhere and is plain Python: the expression language
+(``engine.expr``), the graph-to-rows mapping (``micrograd_tui.graphview``) and the
+step-through (``micrograd_tui.stepper``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Select, Static, Tree
+from textual.widgets.text_area import Selection
+
+from engine.expr import ExprError, Program, evaluate
+
+from ..examples import README_EXAMPLE
+from ..graphview import GraphIndex, Row, format_number, short_number
+from ..messages import EvaluationFailed, GradientsChecked, GraphEvaluated, GraphExported
+from ..stepper import BackwardStepper
+from ..widgets.graph_tree import GraphTree
+from ..widgets.node_inspector import NodeInspector, leaf_number_span
+from ..widgets.program_editor import ProgramEditor
+from .gradcheck import (GRADCHECK_MAX_WORK, GRADCHECK_THREAD_WORK, GradCheckScreen,
+                        run_gradient_check)
+
+#: programs longer than this are evaluated in a worker thread so the UI stays responsive
+THREAD_SOURCE_CHARS = 2_000
+
+HELP = """\
+# Playground
+
+Type a small program on the left; its **graph** appears on the right, rooted at the last
+variable assigned. Each row shows a value's name or operation, its **data** (the forward
+value) and its **grad** (d root / d this value, filled in by backward).
+
+* **Ctrl+R** (or F5) evaluates the program. A mistake is shown in the status line at the
+  bottom with its line and column, and the spot is selected in the editor; the old graph
+  stays.
+* **Ctrl+B** (or F8, handy inside tmux) runs **backward** from the root: every grad
+  updates, changed ones flash.
+* **Ctrl+G** sets every grad back to zero.
+* **Ctrl+N** steps through backward **one node at a time**, in topological order, and shows
+  the chain rule with the actual numbers, e.g. `a.grad += b.data × c.grad = 2.0 × -3.0`.
+  **Ctrl+T** steps back.
+* **Ctrl+L** runs the **gradient check**: each leaf's gradient against central differences.
+* **Ctrl+S** **exports** the graph as a Graphviz DOT file (and SVG when `dot` is installed)
+  into the current folder.
+* **Ctrl+O** picks which variable is the **root** of the graph.
+
+In the graph, **Enter** or **Space** opens a row; Enter on a **↪ shared** row jumps to where
+that value is shown in full (a value used in several places is shown in full only once).
+The **inspector** under the graph explains the selected node: its operation, the local
+derivative formula, and how its grad is the sum of one contribution per use. For a leaf the
+program sets to a number, a field at the top of the inspector takes a new value (Tab to it,
+type, Enter): the program line is rewritten and evaluated again, and the graph stays open
+where it was. **Tab** moves between the editor, the root picker, the graph and that field.
+
+The language: `a = -4.0`, `c = a * b + b**3`, `c += 1`, `+ - * / **`, `relu(x)`, `tanh(x)`,
+`exp(x)`, `log(x)`, `sigmoid(x)` (or `x.relu()` ...), `Value(2.0)`.
+"""
+
+
+class PlaygroundScreen(Screen):
+    """Editor, graph tree, node inspector and a status line."""
+
+    HELP = HELP
+    SUB_TITLE = "Playground"
+
+    DEFAULT_CSS = """
+    PlaygroundScreen #pg-main {
+        height: 1fr;
+    }
+    PlaygroundScreen #pg-left {
+        width: 2fr;
+        min-width: 28;
+    }
+    PlaygroundScreen #pg-right {
+        width: 3fr;
+    }
+    PlaygroundScreen #pg-status {
+        height: auto;
+        min-height: 2;
+        max-height: 7;
+        padding: 0 1;
+        background: $boost;
+    }
+    PlaygroundScreen #pg-status.-error {
+        background: $error 15%;
+        color: $text-error;
+    }
+    PlaygroundScreen #pg-rootbar {
+        height: 1;
+    }
+    PlaygroundScreen #pg-rootbar > Label {
+        padding: 0 1;
+        color: $text-muted;
+    }
+    PlaygroundScreen #pg-root {
+        width: 1fr;
+    }
+    PlaygroundScreen #pg-root > SelectOverlay {
+        min-width: 24;
+        max-height: 14;
+    }
+    PlaygroundScreen #pg-columns {
+        width: auto;
+        padding: 0 2 0 1;
+        color: $text-muted;
+    }
+    PlaygroundScreen #pg-tree {
+        height: 3fr;
+        border: round $primary 60%;
+    }
+    PlaygroundScreen #pg-tree:focus {
+        border: round $primary;
+    }
+    PlaygroundScreen #pg-inspector {
+        height: 2fr;
+        min-height: 6;
+        border: round $primary 40%;
+    }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+r,f5", "run", "Run", tooltip="Evaluate the program and show its graph"),
+        Binding("ctrl+b,f8", "backward", "Backward", tooltip="Run backward() from the root"),
+        Binding("ctrl+g", "zero_grad", "Zero grad", tooltip="Set every grad to 0"),
+        Binding("ctrl+n", "step", "Step", tooltip="Run the next node's local backward"),
+        Binding("ctrl+t", "step_back", "Back", tooltip="Undo the last backward step"),
+        Binding("ctrl+l", "gradcheck", "Check",
+                tooltip="Compare every leaf's gradient with central differences"),
+        Binding("ctrl+s", "export", "Export",
+                tooltip="Write the graph as Graphviz DOT (and SVG) in the current folder"),
+        Binding("ctrl+o", "pick_root", "Root", tooltip="Choose which variable is the root"),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.program: Program | None = None
+        self.index: GraphIndex | None = None
+        self.stepper: BackwardStepper | None = None
+        self.root_name: str | None = None
+        #: where Export writes (``None``: the current working directory)
+        self.export_dir: Path | None = None
+        self._pending: tuple[str, bool] | None = None
+        self._generation = 0
+        self._busy = ""
+        self._setting_root = False
+        self._status_plain = ""
+        #: the DOT file the last export wrote
+        self.last_export: Path | None = None
+
+    # --- layout -----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="pg-main"):
+            with Vertical(id="pg-left"):
+                editor = ProgramEditor(id="pg-editor")
+                editor.border_title = "Program · Ctrl+R run"
+                yield editor
+            with Vertical(id="pg-right"):
+                with Horizontal(id="pg-rootbar"):
+                    yield Label("root", id="pg-root-label")
+                    yield Select([(Text("(no graph yet)"), _NO_ROOT)], id="pg-root",
+                                 compact=True, allow_blank=False)
+                    yield Static(Text(GraphTree.column_header()), id="pg-columns")
+                tree = GraphTree(id="pg-tree")
+                tree.border_title = "Graph"
+                yield tree
+                inspector = NodeInspector(id="pg-inspector")
+                inspector.border_title = "Node"
+                yield inspector
+        yield Static(Text(""), id="pg-status")
+        yield Footer(compact=True, show_command_palette=False)
+
+    @property
+    def editor(self) -> ProgramEditor:
+        return self.query_one("#pg-editor", ProgramEditor)
+
+    @property
+    def tree(self) -> GraphTree:
+        return self.query_one("#pg-tree", GraphTree)
+
+    @property
+    def inspector(self) -> NodeInspector:
+        return self.query_one("#pg-inspector", NodeInspector)
+
+    @property
+    def status(self) -> Static:
+        return self.query_one("#pg-status", Static)
+
+    @property
+    def status_text(self) -> str:
+        """The status line as plain text (what the learner reads under the editor)."""
+        return self._status_plain
+
+    def on_mount(self) -> None:
+        pending = self._pending
+        self._pending = None
+        if pending is None:
+            initial = getattr(self.app, "initial_source", None)
+            pending = (initial if initial is not None else README_EXAMPLE, True)
+        source, run = pending
+        self.editor.load_text(source)
+        self.editor.focus()
+        if run:
+            self.evaluate_source(source, keep_expansion=False)
+        else:
+            self._say("Press Ctrl+R to evaluate the program.")
+
+    # --- loading and evaluating -----------------------------------------------------------
+    def load_source(self, source: str, evaluate: bool = True) -> None:
+        """Put ``source`` in the editor (and evaluate it); works before the screen is mounted."""
+        self.root_name = None  # a new program starts at its own output
+        if not self.is_mounted:
+            self._pending = (source, evaluate)
+            return
+        self.editor.load_text(source)
+        if evaluate:
+            self.evaluate_source(source, keep_expansion=False)
+
+    def evaluate_source(self, source: str, *, keep_expansion: bool = True) -> None:
+        """Evaluate ``source`` and show its graph (or the error, keeping the old graph).
+
+        ``keep_expansion``: open the same rows as before where the shape allows (after an
+        edit), rather than the first rows of a new graph.
+        """
+        self._generation += 1
+        if len(source) > THREAD_SOURCE_CHARS:
+            self._say("Evaluating…")
+            self._evaluate_in_thread(source, self._generation, keep_expansion)
+            return
+        try:
+            program, index = self._evaluate(source)
+        except Exception as error:  # noqa: BLE001 - anything at all is shown, never raised
+            self._show_error(error)
+        else:
+            self._show_program(program, index, keep_expansion)
+
+    def _evaluate(self, source: str) -> tuple[Program, GraphIndex]:
+        program = evaluate(source)
+        root = program.output
+        if self.root_name and self.root_name in program.variables:
+            root = program.variables[self.root_name]
+        return program, GraphIndex(root, program.variables)
+
+    @work(thread=True, exclusive=True, group="evaluate", exit_on_error=False)
+    def _evaluate_in_thread(self, source: str, generation: int, keep_expansion: bool) -> None:
+        try:
+            program, index = self._evaluate(source)
+        except Exception as error:  # noqa: BLE001
+            self.post_message(EvaluationFailed(generation, error))
+        else:
+            self.post_message(GraphEvaluated(generation, program, index, keep_expansion))
+
+    @on(GraphEvaluated)
+    def _evaluated(self, message: GraphEvaluated) -> None:
+        if message.generation == self._generation:
+            self._show_program(message.program, message.index, message.keep_expansion)
+
+    @on(EvaluationFailed)
+    def _failed(self, message: EvaluationFailed) -> None:
+        if message.generation == self._generation:
+            self._show_error(message.error)
+
+    def _show_program(self, program: Program, index: GraphIndex, keep_expansion: bool) -> None:
+        self.program = program
+        self.index = index
+        self.stepper = None
+        self.editor.clear_error()
+        self.tree.show(index, keep_expansion=keep_expansion)
+        self._update_root_select()
+        self._inspect_cursor()
+        root = index.root
+        self._say(Text.assemble(
+            (index.name(root), "bold"), " = ", (format_number(root.data), "bold"),
+            f"   ({_nodes(len(index))})\n",
+            ("Ctrl+B backward · Ctrl+N step · Ctrl+P every action", "dim")))
+
+    def _show_error(self, error: BaseException) -> None:
+        if isinstance(error, ExprError):
+            self.editor.mark_error(error.line, error.col)
+            text = f"line {error.line}, column {error.col}: {error.message}"
+        else:
+            text = f"{type(error).__name__}: {error}"
+        kept = "\nThe graph on the right is the last one that worked." if self.index else ""
+        self._say(Text(text + kept), error=True)
+
+    def _say(self, text: str | Text, *, error: bool = False) -> None:
+        if isinstance(text, str):
+            text = Text(text)
+        self._status_plain = text.plain
+        self.status.update(text)
+        self.status.set_class(error, "-error")
+
+    # --- root -----------------------------------------------------------------------------------
+    def _update_root_select(self) -> None:
+        select = self.query_one("#pg-root", Select)
+        if self.program is None or self.index is None:
+            return
+        names = list(self.program.variables)
+        root = self.index.root
+        current = next((n for n in names if self.program.variables[n] is root), None)
+        self._setting_root = True
+        try:
+            select.set_options([(Text(n), n) for n in names])
+            if current is not None:
+                select.value = current
+        finally:
+            self._setting_root = False
+
+    @on(Select.Changed, "#pg-root")
+    def _root_chosen(self, event: Select.Changed) -> None:
+        if self._setting_root or self.program is None or event.value != event.select.value:
+            return  # set by the program, or superseded by a later change
+        name = event.value
+        if not isinstance(name, str) or name not in self.program.variables:
+            return
+        self.set_root(name)
+
+    def set_root(self, name: str) -> None:
+        """Show the graph below the variable ``name``."""
+        if self.program is None or name not in self.program.variables:
+            return
+        value = self.program.variables[name]
+        if self.index is not None and value is self.index.root:
+            return
+        self.root_name = name
+        self.index = GraphIndex(value, self.program.variables)
+        self.stepper = None
+        self.tree.show(self.index, keep_expansion=False)
+        self._inspect_cursor()
+        self._say(Text.assemble("root: ", (name, "bold"), " = ",
+                                (format_number(value.data), "bold"),
+                                f"   ({_nodes(len(self.index))})"))
+
+    # --- tree and inspector ---------------------------------------------------------------------
+    @on(Tree.NodeHighlighted, "#pg-tree")
+    def _highlighted(self, event: Tree.NodeHighlighted) -> None:
+        self._inspect_cursor()
+
+    def _inspect_cursor(self) -> None:
+        node = self.tree.cursor_node
+        row: Row | None = node.data if node is not None else None
+        value = row.value if row is not None else None
+        editable = value is not None and self._leaf_line(value) is not None
+        self.inspector.show(self.index, value, editable=editable)
+
+    def _leaf_line(self, value) -> tuple[int, int, int] | None:
+        return None if self.program is None else leaf_number_span(self.program, value)
+
+    @on(NodeInspector.LeafEdited)
+    def _leaf_edited(self, event: NodeInspector.LeafEdited) -> None:
+        where = self._leaf_line(event.value)
+        if where is None or self.program is None:
+            self.notify(f"Change {event.name} in the program instead.", severity="warning")
+            return
+        row, start, end = where
+        if self.editor.text != self.program.source:
+            self.notify("The program was edited since it ran: evaluate it first (Ctrl+R).",
+                        severity="warning")
+            return
+        self.editor.replace(short_number(event.new_data), (row, start), (row, end))
+        self.editor.selection = Selection.cursor((row, start))
+        self.evaluate_source(self.editor.text)
+        self.tree.focus()
+
+    def _values_changed(self) -> int:
+        changed = self.tree.refresh_values()
+        self.inspector.refresh_values()
+        return changed
+
+    # --- actions ------------------------------------------------------------------------------
+    def _ready(self) -> bool:
+        if self.index is None:
+            self._say("There is no graph yet: write a program and press Ctrl+R.", error=True)
+            return False
+        if self._busy:
+            self.notify(f"Busy: {self._busy}…")
+            return False
+        return True
+
+    def action_run(self) -> None:
+        self.evaluate_source(self.editor.text)
+
+    def action_backward(self) -> None:
+        if not self._ready():
+            return
+        assert self.index is not None
+        root = self.index.root
+        self.stepper = None
+        self.tree.set_step_node(None)
+        try:
+            if self.program is not None and root is self.program.output:
+                self.program.backward()  # its errors point at a line and column
+            else:
+                root.backward()
+        except ArithmeticError as error:
+            self._values_changed()
+            if isinstance(error, ExprError):
+                self.editor.mark_error(error.line, error.col)
+            self._say(f"backward failed: {error}", error=True)
+            return
+        changed = self._values_changed()
+        self._say(Text.assemble(
+            "backward from ", (self.index.name(root), "bold"), f": {changed} grads changed.\n",
+            ("Each grad is d ", "dim"), (self.index.name(root), "dim"),
+            ("/d node. Ctrl+G zero grad · Ctrl+N step", "dim")))
+
+    def action_zero_grad(self) -> None:
+        if not self._ready():
+            return
+        assert self.index is not None
+        self.stepper = None
+        self.tree.set_step_node(None)
+        self.index.root.zero_grad()
+        self._values_changed()
+        self._say("Every grad is 0. Ctrl+B backward · Ctrl+N step through it.")
+
+    def action_step(self) -> None:
+        if not self._ready():
+            return
+        assert self.index is not None
+        stepper = self.stepper
+        started = False
+        if stepper is None or stepper.root is not self.index.root:
+            stepper = self.stepper = BackwardStepper(self.index.root, self.index.name,
+                                                     self.index.order)
+            stepper.start()
+            started = True
+        try:
+            step = stepper.forward()
+        except ArithmeticError as error:
+            node = stepper.next_node
+            where = f" at {self.index.name(node)}" if node is not None else ""
+            self._say(f"Step {stepper.position + 1}{where} cannot run: {error}", error=True)
+            return
+        if step is None:
+            self.tree.set_step_node(None)
+            self._values_changed()
+            self._say(f"Backward pass complete: {stepper.total} of {stepper.total} steps. "
+                      "Every grad now equals what backward() gives. Ctrl+T steps back.")
+            return
+        self._show_step(stepper, started)
+
+    def action_step_back(self) -> None:
+        if not self._ready():
+            return
+        stepper = self.stepper
+        if stepper is None or stepper.back() is None:
+            self._say("Nothing to step back: Ctrl+N starts stepping through backward.")
+            return
+        self._show_step(stepper, False)
+
+    def _show_step(self, stepper: BackwardStepper, started: bool) -> None:
+        assert self.index is not None
+        name = self.index.name
+        step = stepper.current
+        text = Text()
+        if started:
+            text.append(f"Every grad set to 0, {name(stepper.root)}.grad = 1.\n", "dim")
+        if step is None:
+            self.tree.set_step_node(None)
+            text.append(f"Step 0 of {stepper.total}: {name(stepper.root)}.grad = 1, "
+                        "nothing passed on yet. Ctrl+N steps.")
+        else:
+            node = step.node
+            text.append(f"Step {step.number} of {stepper.total}: ", "bold")
+            text.append(f"{name(node)} = {node._op.symbol}(…) passes its grad on\n")
+            for update in step.updates:
+                text.append(update.text + "\n")
+            text.append(step.formula, "dim italic")
+            self.tree.set_step_node(node)
+            if self.tree.reveal(node) is None:
+                text.append(f"\n({name(node)} is too deep in the tree to show here.)", "dim")
+        self._values_changed()
+        self._inspect_cursor()
+        self._say(text)
+
+    def action_gradcheck(self) -> None:
+        if not self._ready():
+            return
+        assert self.index is not None
+        work = len(self.index) * max(1, len(self.index.leaves())) * 2
+        if work > GRADCHECK_MAX_WORK:
+            self._say(f"The gradient check would evaluate this graph {2 * len(self.index.leaves())}"
+                      " times: too slow here. Try it on a smaller program.", error=True)
+            return
+        self.stepper = None
+        self.tree.set_step_node(None)
+        if work > GRADCHECK_THREAD_WORK:
+            self._busy = "checking gradients"
+            self._say("Checking gradients…")
+            self._gradcheck_in_thread(self.index.root)
+        else:
+            self.post_message(run_gradient_check(self.index.root))
+
+    @work(thread=True, exclusive=True, group="gradcheck", exit_on_error=False)
+    def _gradcheck_in_thread(self, root) -> None:
+        self.post_message(run_gradient_check(root))
+
+    @on(GradientsChecked)
+    def _checked(self, message: GradientsChecked) -> None:
+        self._busy = ""
+        self._values_changed()
+        if message.error:
+            self._say(f"gradient check failed: {message.error}", error=True)
+            return
+        assert self.index is not None
+        rows = message.rows
+        failed = sum(1 for r in rows if not r.ok)
+        self._say(f"Gradient check: {len(rows) - failed} of {len(rows)} leaves pass.",
+                  error=bool(failed))
+        self.app.push_screen(GradCheckScreen(rows, self.index.name,
+                                             root_name=self.index.name(self.index.root)))
+
+    def action_export(self) -> None:
+        if not self._ready():
+            return
+        assert self.index is not None
+        folder = self.export_dir or Path.cwd()
+        path = _unused_path(folder, "micrograd-graph", ".dot")
+        self._export(self.index.root, path, self.index.name(self.index.root))
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export(self, root, path: Path, title: str) -> None:
+        from engine.export import render_svg, write_dot
+
+        try:
+            dot = write_dot(root, path, title=title)
+        except Exception as error:  # noqa: BLE001
+            self.post_message(GraphExported(None, None, f"could not write {path}: {error}"))
+            return
+        try:
+            svg = render_svg(dot)
+        except Exception as error:  # noqa: BLE001
+            self.post_message(GraphExported(dot, None, f"SVG not drawn: {error}"))
+            return
+        self.post_message(GraphExported(dot, svg))
+
+    @on(GraphExported)
+    def _exported(self, message: GraphExported) -> None:
+        if message.dot_path is None:
+            self._say(message.error, error=True)
+            self.notify(message.error, severity="error")
+            return
+        text = f"Wrote {message.dot_path}"
+        if message.svg_path is not None:
+            text += f" and {message.svg_path.name}"
+        elif not message.error:
+            text += " (install Graphviz's dot to get an SVG too)"
+        if message.error:
+            text += f"; {message.error}"
+        self.last_export = message.dot_path
+        self._say(text)
+        self.notify(text, title="Export", markup=False)
+
+    def action_pick_root(self) -> None:
+        select = self.query_one("#pg-root", Select)
+        if self.program is None:
+            self._say("There is no graph yet: write a program and press Ctrl+R.", error=True)
+            return
+        select.focus()
+        select.expanded = True
+
+
+_NO_ROOT = "\0no root"
+
+
+def _nodes(n: int) -> str:
+    return "1 node" if n == 1 else f"{n:,} nodes"
+
+
+def _unused_path(folder: Path, stem: str, suffix: str) -> Path:
+    path = folder / f"{stem}{suffix}"
+    k = 2
+    while path.exists():
+        path = folder / f"{stem}-{k}{suffix}"
+        k += 1
+    return path

@@ -1,0 +1,185 @@
+"""Walking the backward pass one node at a time, forward and back.
+
+Plain Python (no Textual).  :class:`BackwardStepper` starts like ``backward()`` does (every
+grad 0, the root's grad 1), then each :meth:`~BackwardStepper.forward` runs one node's local
+backward with :func:`engine.graph.propagate_generic`, in reverse topological order, and
+describes it with the actual numbers::
+
+    a.grad += b.data × c.grad = 2.0 × -3.0 = -6.0
+
+:meth:`~BackwardStepper.back` undoes the last step exactly (it restores the grads it
+changed), so a learner can go back and forth.  After the last step every grad equals what
+``backward()`` gives.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from engine.graph import propagate_generic, topological_order
+from engine.value import Value
+
+from .graphview import short_number
+
+_SYMBOL = re.compile(r"\b([abx])\b")
+
+
+@dataclass(frozen=True)
+class Update:
+    """One input's share of one step."""
+
+    child: Value
+    local: float
+    contribution: float
+    before: float
+    after: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One node's local backward: ``node`` passes its grad on to each of its inputs."""
+
+    number: int  # 1-based
+    node: Value
+    updates: tuple[Update, ...]
+    formula: str
+
+    @property
+    def text(self) -> str:
+        return "\n".join(u.text for u in self.updates)
+
+
+class BackwardStepper:
+    """The backward pass from ``root``, one node per step (leaves have nothing to pass on)."""
+
+    def __init__(self, root: Value, name: Callable[[Value], str] | None = None,
+                 order: list[Value] | None = None) -> None:
+        """``order``: the graph's topological order when the caller has it already."""
+        self.root = root
+        self.name = name or (lambda v: v.label or v._op.symbol or short_number(v.data))
+        self.order = order if order is not None else topological_order(root)
+        #: the nodes whose local backward runs, in the order it runs: root first
+        self.nodes = [v for v in reversed(self.order) if v._prev]
+        self.steps: list[Step] = []
+        self.started = False
+
+    @property
+    def total(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def position(self) -> int:
+        """How many steps are done."""
+        return len(self.steps)
+
+    @property
+    def done(self) -> bool:
+        return self.started and self.position >= self.total
+
+    @property
+    def current(self) -> Step | None:
+        return self.steps[-1] if self.steps else None
+
+    @property
+    def next_node(self) -> Value | None:
+        return self.nodes[self.position] if self.position < self.total else None
+
+    def start(self) -> None:
+        """Zero every grad and seed the root with 1, as ``backward()`` begins."""
+        for node in self.order:
+            node.grad = 0.0
+        self.root.grad = 1.0
+        self.steps.clear()
+        self.started = True
+
+    def forward(self) -> Step | None:
+        """Run the next node's local backward; ``None`` when the pass is complete.
+
+        A local derivative that cannot be computed (``a ** b`` with ``a < 0``) raises the
+        engine's ``NumericError`` and leaves every grad as it was.
+        """
+        if not self.started:
+            self.start()
+        if self.position >= self.total:
+            return None
+        node = self.nodes[self.position]
+        children = node._prev
+        befores = [c.grad for c in children]
+        try:
+            # The same input can appear twice (a + a): each use adds in turn.
+            results = propagate_generic(node)
+        except ArithmeticError:
+            for child, before in zip(reversed(children), reversed(befores)):
+                child.grad = before  # a failed step changes nothing
+            raise
+        updates = []
+        running: dict[int, float] = {}
+        for i, (child, local, contribution) in enumerate(results):
+            before = running.get(id(child), befores[i])
+            after = before + contribution
+            running[id(child)] = after
+            text = self.describe(node, i, local, contribution)
+            updates.append(Update(child, local, contribution, before, after, text))
+        step = Step(self.position + 1, node, tuple(updates), node._op.formula)
+        self.steps.append(step)
+        return step
+
+    def back(self) -> Step | None:
+        """Undo the last step; returns the step undone, ``None`` if there was none."""
+        if not self.steps:
+            return None
+        step = self.steps.pop()
+        for update in reversed(step.updates):
+            update.child.grad = update.before
+        return step
+
+    def run_to_end(self) -> None:
+        while self.forward() is not None:
+            pass
+
+    # --- words ----------------------------------------------------------------------
+    def local_expression(self, node: Value, i: int) -> str:
+        """The local derivative d node / d input ``i`` in terms of the graph's names."""
+        op = node._op
+        prev = node._prev
+        name = self.name
+        if op.symbol == "neuron":  # inputs (b, w1, x1, w2, x2, ...)
+            if i == 0:
+                return "1"
+            partner = prev[i + 1] if i % 2 == 1 else prev[i - 1]
+            return self._data_of(partner)
+        if op.symbol == "sum":
+            return "1"
+        texts = op.local_text
+        if not texts:
+            return "local"
+        text = texts[i] if i < len(texts) else texts[-1]
+        if len(prev) == 2:
+            values = {"a": prev[0], "b": prev[1]}
+        else:
+            values = {"x": prev[0]} if prev else {}
+        return _SYMBOL.sub(lambda m: self._data_of(values[m.group(1)])
+                           if m.group(1) in values else m.group(1), text)
+
+    def _data_of(self, value: Value) -> str:
+        """How an input's data reads in a formula: ``b.data``, or the number for a constant."""
+        if not value._prev and not value.label:
+            return short_number(value.data)
+        return f"{self.name(value)}.data"
+
+    def describe(self, node: Value, i: int, local: float, contribution: float) -> str:
+        child = node._prev[i]
+        expr = self.local_expression(node, i)
+        if not _is_simple(expr):
+            expr = f"({expr})"
+        n = self.name
+        return (f"{n(child)}.grad += {expr} × {n(node)}.grad"
+                f" = {short_number(local)} × {short_number(node.grad)}"
+                f" = {short_number(contribution)}")
+
+
+def _is_simple(text: str) -> bool:
+    return " " not in text

@@ -1,0 +1,291 @@
+"""The graph as a Textual ``Tree``: rows built lazily on expand, values updated in place.
+
+The rows come from :class:`micrograd_tui.graphview.GraphIndex`; this widget only draws them
+and keeps track of what is built.  Labels are rich ``Text`` made from the row's data at every
+repaint (never markup), so a ``[`` in a name cannot break anything, and after a backward
+pass :meth:`GraphTree.refresh_values` repaints the rows whose numbers changed, highlighting
+them for a moment.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from engine.value import Value
+
+from ..graphview import NUMBER_WIDTH, GraphIndex, Row
+
+#: how many rows to open by themselves when a new graph is shown
+INITIAL_ROWS = 60
+#: rows deeper than this do not open: Textual's Tree lays out nested rows recursively
+MAX_DEPTH = 300
+
+
+class GraphTree(Tree[Row]):
+    """The DAG below a root, one row per use of a node; shared nodes in full once."""
+
+    DEFAULT_CSS = """
+    GraphTree {
+        background: $surface;
+        overflow-y: scroll;
+        scrollbar-size-vertical: 1;
+    }
+    GraphTree > .graph-tree--leaf { color: $success; text-style: bold; }
+    GraphTree > .graph-tree--const { color: $text-muted; }
+    GraphTree > .graph-tree--name { text-style: bold; }
+    GraphTree > .graph-tree--op { color: $accent; text-style: bold; }
+    GraphTree > .graph-tree--ref { color: $text-muted; text-style: italic; }
+    GraphTree > .graph-tree--tag { color: $text-muted; }
+    GraphTree > .graph-tree--data { }
+    GraphTree > .graph-tree--grad { color: $warning; }
+    GraphTree > .graph-tree--changed { text-style: bold reverse; }
+    GraphTree > .graph-tree--step { background: $primary 50%; }
+    """
+    COMPONENT_CLASSES = {
+        "graph-tree--leaf", "graph-tree--const", "graph-tree--name", "graph-tree--op",
+        "graph-tree--ref", "graph-tree--tag", "graph-tree--data", "graph-tree--grad",
+        "graph-tree--changed",
+        "graph-tree--step",
+    }
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Open / jump", show=False),
+    ]
+
+    #: seconds a changed value stays highlighted (tests may make it longer, never shorter)
+    flash_seconds: float = 1.2
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(Text("(no graph yet)"), None, id=id, classes=classes)
+        self.index: GraphIndex | None = None
+        self.guide_depth = 2
+        self.auto_expand = False
+        self._built: list[TreeNode[Row]] = []
+        self._flash: set[int] = set()
+        self._flash_timer = None
+        self._step_node: int | None = None
+        self._styles: dict[str, Style] = {}
+
+    # --- labels ---------------------------------------------------------------------------
+    def process_label(self, label) -> Text:  # type: ignore[override]
+        """Labels are plain text, never markup."""
+        return Text(label) if isinstance(label, str) else label
+
+    def _style(self, role: str) -> Style:
+        style = self._styles.get(role)
+        if style is None:
+            style = self._styles[role] = self.get_component_rich_style(f"graph-tree--{role}",
+                                                                      partial=True)
+        return style
+
+    def notify_style_update(self) -> None:
+        self._styles = {}
+        super().notify_style_update()
+
+    def render_label(self, node: TreeNode[Row], base_style: Style, style: Style) -> Text:
+        row = node.data
+        if row is None:
+            label = node._label.copy()
+            label.stylize(style)
+            return label
+        text = Text(no_wrap=True, end="")
+        if node._allow_expand:
+            text.append(self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE,
+                        base_style + Style(bold=True))
+        else:
+            text.append("  ")
+        key = id(row.value)
+        for piece, role in row.head:
+            text.append(piece, self._style(role))
+        if row.depth >= MAX_DEPTH and row.expandable:
+            text.append(" (too deep to open)", self._style("tag"))
+        # numbers in two columns that end at the right edge, under the column header
+        data, grad = row.numbers()
+        room = (self.scrollable_content_region.width - row.depth * self.guide_depth
+                - text.cell_len - 2 * NUMBER_WIDTH - 1)
+        text.append(" " * max(2, room))
+        text.append(f"{data:>{NUMBER_WIDTH}}", self._style("data"))
+        text.append(" ")
+        grad_style = self._style("grad")
+        if key in self._flash:
+            grad_style += self._style("changed")
+        text.append(f"{grad:>{NUMBER_WIDTH}}", grad_style)
+        if key == self._step_node:
+            text.stylize(self._style("step"))
+        text.stylize(style)
+        return text
+
+    # --- showing a graph ----------------------------------------------------------------------
+    def show(self, index: GraphIndex, *, keep_expansion: bool = True) -> None:
+        """Show the graph of ``index``; keep what was open where the shape is the same."""
+        expanded: list[tuple[int, ...]] | None = None
+        cursor_path: tuple[int, ...] | None = None
+        if keep_expansion and self.index is not None:
+            expanded = [n.data.path for n in self._built
+                        if n.data is not None and n.is_expanded]
+            if self.cursor_node is not None and self.cursor_node.data is not None:
+                cursor_path = self.cursor_node.data.path
+        self.index = index
+        self._built = []
+        self._flash.clear()
+        self._step_node = None
+        self.clear()
+        root_row = index.root_row()
+        root_row.shown = (root_row.value.data, root_row.value.grad)
+        self.root.data = root_row
+        self.root.set_label(Text(root_row.name))
+        self.root.allow_expand = root_row.expandable
+        self._built.append(self.root)
+        if expanded is not None:
+            for path in sorted(expanded, key=len):
+                node = self.node_at(path)
+                if node is not None and node.allow_expand:
+                    self.open(node)
+        else:
+            self._initial_expansion()
+        target = self.node_at(cursor_path) if cursor_path is not None else None
+        self.move_cursor(target or self.root)
+
+    def _initial_expansion(self) -> None:
+        budget = INITIAL_ROWS
+        queue = [self.root]
+        while queue and budget > 0:
+            node = queue.pop(0)
+            if not node.allow_expand:
+                continue
+            self.open(node)
+            budget -= len(node.children)
+            queue.extend(node.children)
+
+    def load_children(self, node: TreeNode[Row]) -> None:
+        """Build the rows under ``node`` (once)."""
+        row = node.data
+        if row is None or row.loaded or self.index is None:
+            return
+        row.loaded = True
+        for child in self.index.child_rows(row):
+            child.shown = (child.value.data, child.value.grad)
+            tree_node = node.add(Text(child.name), child,
+                                 allow_expand=child.expandable and child.depth < MAX_DEPTH)
+            self._built.append(tree_node)
+
+    def open(self, node: TreeNode[Row]) -> None:
+        """Expand ``node`` now (its children are built at once, not on the next message)."""
+        self.load_children(node)
+        if not node.is_expanded:
+            node.expand()
+
+    def move_cursor(self, node: TreeNode[Row] | None, animate: bool = False) -> None:
+        """Put the cursor on ``node``, even one added a moment ago."""
+        self._tree_lines  # lay the rows out now, so that ``node``'s line number is current
+        super().move_cursor(node, animate=animate)
+
+    def node_at(self, path: tuple[int, ...]) -> TreeNode[Row] | None:
+        """The row at ``path`` (child indices from the root), building rows on the way."""
+        node = self.root
+        for index in path:
+            if node.data is None or not node.allow_expand:
+                return None
+            self.load_children(node)
+            children = node.children
+            if index >= len(children):
+                return None
+            node = children[index]
+        return node
+
+    def reveal(self, value: Value, *, move_cursor: bool = True) -> TreeNode[Row] | None:
+        """Open the rows down to where ``value`` is shown in full, and put the cursor there."""
+        if self.index is None:
+            return None
+        path = self.index.home_path(value)
+        if path is None or len(path) >= MAX_DEPTH:
+            return None
+        node = self.root
+        for index in path:
+            self.open(node)
+            node = node.children[index]
+        if move_cursor:
+            self.move_cursor(node)
+        return node
+
+    @property
+    def built_nodes(self) -> list[TreeNode[Row]]:
+        return list(self._built)
+
+    def visible_text(self) -> list[str]:
+        """The rows the learner can reach by scrolling, as plain text (for tests and the
+        benchmark)."""
+        out = []
+        for line in self._tree_lines:
+            row = line.node.data
+            if row is not None:
+                out.append(row.plain())
+        return out
+
+    # --- values changed ---------------------------------------------------------------------
+    def refresh_values(self, *, flash: bool = True) -> int:
+        """Repaint the rows whose data or grad changed; returns how many changed."""
+        changed: set[int] = set()
+        for node in self._built:
+            row = node.data
+            if row is None:
+                continue
+            now = (row.value.data, row.value.grad)
+            if now != row.shown:
+                if row.shown is not None and row.shown[1] != now[1]:
+                    changed.add(id(row.value))
+                row.shown = now
+                node.refresh()
+        if flash and changed and self.flash_seconds > 0:
+            self._flash |= changed
+            for node in self._built:
+                if node.data is not None and id(node.data.value) in changed:
+                    node.refresh()
+            if self._flash_timer is not None:
+                self._flash_timer.stop()
+            self._flash_timer = self.set_timer(self.flash_seconds, self._end_flash)
+        return len(changed)
+
+    def _end_flash(self) -> None:
+        flashed = self._flash
+        self._flash = set()
+        self._flash_timer = None
+        for node in self._built:
+            if node.data is not None and id(node.data.value) in flashed:
+                node.refresh()
+
+    def set_step_node(self, value: Value | None) -> None:
+        """Mark the node whose local backward the step-through just ran."""
+        old = self._step_node
+        self._step_node = None if value is None else id(value)
+        for node in self._built:
+            if node.data is not None and id(node.data.value) in (old, self._step_node):
+                node.refresh()
+
+    # --- events -----------------------------------------------------------------------------
+    @staticmethod
+    def column_header() -> str:
+        """The titles of the two number columns, aligned as the rows draw them."""
+        return f"{'data':>{NUMBER_WIDTH}} {'grad':>{NUMBER_WIDTH}}"
+
+    def _on_tree_node_expanded(self, event: Tree.NodeExpanded[Row]) -> None:
+        self.load_children(event.node)
+
+    def _on_tree_node_selected(self, event: Tree.NodeSelected[Row]) -> None:
+        """Enter on a row opens or closes it; on a reference it jumps to the full row."""
+        node = event.node
+        row = node.data
+        if row is None:
+            return
+        if row.is_ref:
+            if self.reveal(row.value) is None:
+                self.notify(f"{row.name} is shown in full too deep in the tree to open here.",
+                            severity="warning", markup=False)
+        elif node.allow_expand:
+            if node.is_expanded:
+                node.collapse()
+            else:
+                self.open(node)

@@ -1,0 +1,428 @@
+"""The playground, driven the way a learner drives it: keys typed into the running app."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.expr import evaluate
+from micrograd_tui.app import MicrogradApp
+from micrograd_tui.examples import README_EXAMPLE
+from micrograd_tui.graphview import GraphIndex
+from micrograd_tui.screens.gradcheck import GradCheckScreen
+from micrograd_tui.screens.playground import THREAD_SOURCE_CHARS, PlaygroundScreen
+from micrograd_tui.widgets.graph_tree import GraphTree
+from micrograd_tui.widgets.program_editor import ProgramEditor
+
+SIZE = (100, 36)
+
+
+def playground(app: MicrogradApp) -> PlaygroundScreen:
+    screen = app.screen
+    assert isinstance(screen, PlaygroundScreen)
+    return screen
+
+
+def full_row(tree: GraphTree, name: str):
+    """The tree row showing the node called ``name`` in full, opening rows down to it."""
+    assert tree.index is not None
+    value = tree.index.find(name)
+    assert value is not None, name
+    node = tree.reveal(value, move_cursor=False)
+    assert node is not None
+    return node
+
+
+def row_text(tree: GraphTree, name: str) -> str:
+    return full_row(tree, name).data.plain()
+
+
+async def test_the_app_opens_on_the_readme_example_evaluated():
+    app = MicrogradApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        assert screen.editor.text == README_EXAMPLE
+        assert isinstance(app.focused, ProgramEditor)
+        root = screen.tree.root.data
+        assert root.name == "g" and "24.7041" in root.plain()
+        assert "g = 24.7041" in screen.status_text
+        # the root is open, so the learner sees more than one row
+        assert len(screen.tree.visible_text()) > 5
+
+
+async def test_typing_the_readme_example_and_evaluating_shows_g():
+    app = MicrogradApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        assert screen.index is None  # an empty program has no graph
+        keys = ["enter" if ch == "\n" else ch for ch in README_EXAMPLE]
+        await pilot.press(*keys)
+        assert screen.editor.text == README_EXAMPLE
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert "24.7041" in screen.tree.root.data.plain()
+        assert "g = 24.7041" in screen.status_text
+
+
+async def test_backward_fills_the_tree_with_micrograds_gradients():
+    app = MicrogradApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        tree = screen.tree
+        assert "0.0000" in row_text(tree, "a")
+        assert isinstance(app.focused, ProgramEditor)
+        await pilot.press("ctrl+b")  # the editor has focus: the key still reaches the screen
+        await pilot.pause()
+        assert row_text(tree, "a").endswith("138.8338")
+        assert row_text(tree, "b").endswith("645.5773")
+        assert tree.root.data.plain().endswith("1.0000")
+        # rows already on screen were updated in place, and changed values are highlighted
+        assert tree._flash
+        assert "backward" in screen.status_text
+
+
+async def test_zero_grad_resets_every_visible_grad():
+    app = MicrogradApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert row_text(screen.tree, "a").endswith("138.8338")
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        rows = [n.data for n in screen.tree.built_nodes]
+        assert rows and all(r.plain().endswith(" 0.0000") for r in rows)
+        assert screen.program.variables["a"].grad == 0.0
+
+
+async def test_stepping_through_the_whole_pass_ends_with_backwards_gradients():
+    app = MicrogradApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        stepper = screen.stepper
+        assert stepper is not None and stepper.position == 1
+        assert "Step 1 of" in screen.status_text
+        assert "g.grad" in screen.status_text and "×" in screen.status_text
+        # the node whose local backward ran is where the cursor is
+        assert screen.tree.cursor_node.data.value is stepper.current.node
+        await pilot.press("ctrl+t")  # step back, then forward again
+        assert stepper.position == 0
+        for _ in range(stepper.total):
+            await pilot.press("ctrl+n")
+        assert stepper.done
+        await pilot.press("ctrl+n")
+        assert "complete" in screen.status_text
+        stepped = [n.grad for n in screen.index.order]
+        assert row_text(screen.tree, "a").endswith("138.8338")
+        assert row_text(screen.tree, "b").endswith("645.5773")
+        reference = evaluate(README_EXAMPLE)
+        reference.backward()
+        expected = [n.grad for n in GraphIndex(reference.output, reference.variables).order]
+        assert stepped == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+async def test_an_error_keeps_the_old_graph_and_marks_the_column():
+    app = MicrogradApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        old_index = screen.index
+        editor = screen.editor
+        editor.move_cursor((2, len("c = a + b")))  # end of line 3
+        await pilot.press("space", "*", "[", "b", "]")
+        assert editor.text.split("\n")[2] == "c = a + b *[b]"
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert "line 3, column 12" in screen.status_text
+        assert screen.status.has_class("-error")
+        # the spot is selected in the editor, and the graph on screen is the old one
+        assert editor.selection.start == (2, 11)
+        assert editor.has_class("-error") and "line 3" in editor.border_subtitle
+        assert screen.index is old_index
+        assert "24.7041" in screen.tree.root.data.plain()
+        # fixing it and evaluating again clears the mark
+        await pilot.press("end", "backspace", "backspace", "backspace", "backspace", "backspace")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert not editor.has_class("-error") and not screen.status.has_class("-error")
+
+
+async def test_markup_and_nonsense_in_the_program_are_shown_as_text():
+    app = MicrogradApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        screen.load_source("x = [bold red]1[/]\n")
+        await pilot.pause()
+        assert "line 1" in screen.status_text
+        assert "24.7041" in screen.tree.root.data.plain()
+        screen.load_source("\x00\x1b[31m" + "é" * 50 + "]" * 2000)
+        await pilot.pause()
+        assert screen.status.has_class("-error")
+        await pilot.press("ctrl+r", "ctrl+b")
+        await pilot.pause()
+        assert screen.tree.root.data.plain().endswith("1.0000")
+
+
+async def test_a_node_shared_thirty_times_stays_small():
+    app = MicrogradApp(source="a = 1.0\n" + "a = a + a\n" * 30)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        tree = screen.tree
+        assert tree.root.data.plain().split()[0] == "a"
+        # open every row that can be opened
+        stack = [tree.root]
+        while stack:
+            node = stack.pop()
+            if node.allow_expand:
+                tree.open(node)
+                stack.extend(node.children)
+        await pilot.pause()
+        rows = tree.visible_text()
+        assert len(rows) == 61
+        assert sum("shared" in r for r in rows) == 30
+        assert "1.074e+09" in rows[0]  # 2**30
+
+
+async def test_enter_on_a_shared_row_jumps_to_where_it_is_shown_in_full():
+    app = MicrogradApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        tree = screen.tree
+        tree.focus()
+        ref = next(n for n in tree.built_nodes if n.data.is_ref)
+        tree.move_cursor(ref)
+        await pilot.press("enter")
+        await pilot.pause()
+        landed = tree.cursor_node
+        assert landed.data.value is ref.data.value and not landed.data.is_ref
+        assert screen.inspector.value is ref.data.value
+
+
+async def test_the_inspector_explains_the_selected_node():
+    app = MicrogradApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        await pilot.press("ctrl+b")
+        tree = screen.tree
+        tree.move_cursor(full_row(tree, "b"))
+        await pilot.pause()
+        text = screen.inspector.text
+        assert text.startswith("b") and "leaf" in text
+        assert "645.5773" in text
+        # b is used several times: its grad is the sum of one contribution per use
+        assert f"({len(screen.index.users(screen.program.variables['b']))} uses)" in text
+        tree.move_cursor(full_row(tree, "f"))
+        await pilot.pause()
+        assert "d(x ** 2)/dx" in screen.inspector.text
+
+
+async def test_editing_a_leaf_in_the_inspector_rewrites_the_program_and_keeps_the_tree_open():
+    app = MicrogradApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        tree = screen.tree
+        tree.move_cursor(full_row(tree, "a"))
+        await pilot.pause()
+        opened = {n.data.path for n in tree.built_nodes if n.is_expanded}
+        assert screen.inspector.query_one("#leaf-edit").display
+        field = screen.inspector.query_one("#leaf-value")
+        field.focus()
+        field.value = ""
+        await pilot.press("3", ".", "5", "enter")
+        await pilot.pause()
+        assert screen.editor.text.split("\n")[0] == "a = 3.5"
+        assert screen.program.variables["a"].data == 3.5
+        assert opened <= {n.data.path for n in tree.built_nodes if n.is_expanded}
+        # the cursor is still on a, now showing its new value
+        assert tree.cursor_node.data.name == "a" and "3.5000" in tree.cursor_node.data.plain()
+        expected = evaluate(README_EXAMPLE.replace("a = -4.0", "a = 3.5")).output.data
+        assert screen.tree.root.data.value.data == expected
+        # a node that is not a plain number in the program has no field to edit
+        tree.move_cursor(tree.root)
+        await pilot.pause()
+        assert not screen.inspector.query_one("#leaf-edit").display
+
+
+async def test_picking_another_root():
+    app = MicrogradApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        select = screen.query_one("#pg-root")
+        assert select.expanded
+        select.value = "e"
+        await pilot.pause()
+        assert screen.tree.root.data.name == "e"
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert screen.program.variables["e"].grad == 1.0
+        assert screen.program.variables["g"].grad == 0.0
+        # evaluating again keeps the chosen root
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert screen.tree.root.data.name == "e"
+
+
+async def test_gradient_check_passes_for_the_example():
+    app = MicrogradApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, GradCheckScreen)
+        assert modal.passed and len(modal.rows) >= 2
+        assert "pass" in modal.summary().plain
+        table = modal.query_one("#gradcheck-table")
+        assert table.row_count == len(modal.rows)
+        await pilot.press("escape")
+        assert isinstance(app.screen, PlaygroundScreen)
+        assert "leaves pass" in playground(app).status_text
+
+
+async def test_export_writes_a_dot_file_that_names_every_node(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = MicrogradApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        dot_file = tmp_path / "micrograd-graph.dot"
+        assert dot_file.exists()
+        assert str(dot_file) in screen.status_text
+        dot = dot_file.read_text()
+        for i in range(len(screen.index)):
+            assert f"  n{i} [label=" in dot
+        for name in "abcdefg":
+            assert f"{{ {name} | data" in dot
+        await pilot.press("ctrl+s")  # a second export does not overwrite the first
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert (tmp_path / "micrograd-graph-2.dot").exists()
+
+
+async def test_load_source_before_and_after_mount():
+    app = MicrogradApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_in_playground("x = 2.0\ny = x * x")
+        await pilot.pause()
+        screen = playground(app)
+        assert screen.tree.root.data.name == "y"
+        assert screen.editor.text == "x = 2.0\ny = x * x"
+    screen = PlaygroundScreen()
+    screen.load_source("p = 3.0\nq = p + 1", evaluate=True)  # not mounted yet: kept for later
+    app = MicrogradApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(screen)
+        await pilot.pause()
+        assert screen.tree.root.data.name == "q"
+        assert "4.0000" in screen.tree.root.data.plain()
+
+
+async def test_a_big_program_is_evaluated_off_the_ui_thread():
+    lines = ["x = 0.5", "y = x"] + ["y = y * 1.001 + x" for _ in range(300)]
+    source = "\n".join(lines)
+    assert len(source) > THREAD_SOURCE_CHARS
+    app = MicrogradApp(source=source)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = playground(app)
+        assert screen.index is not None and len(screen.index) > 600
+        assert screen.tree.root.data.value is screen.program.output
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert screen.program.variables["x"].grad != 0.0
+
+
+async def test_every_action_has_a_footer_key_and_a_palette_entry():
+    app = MicrogradApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        descriptions = {b.binding.action: b.binding.description
+                        for b in screen.active_bindings.values()}
+        for action in ("run", "backward", "zero_grad", "step", "step_back", "gradcheck",
+                       "export", "pick_root"):
+            assert descriptions.get(action), action
+        commands = {c.title for c in app.get_system_commands(screen)}
+        assert {"Run", "Backward", "Zero grad", "Step", "Export", "Root"} <= commands
+        await pilot.press("f1")
+        await pilot.pause()
+        assert "Playground" in str(app.screen.query_one("Markdown")._markdown)
+
+
+async def test_a_very_deep_graph_does_not_open_past_what_the_tree_can_lay_out():
+    from micrograd_tui.widgets.graph_tree import MAX_DEPTH
+
+    source = "x = 0.5\ny = x\n" + "y = -y + x\n" * 200  # about 400 levels deep
+    app = MicrogradApp(source=source)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = playground(app)
+        tree = screen.tree
+        x = screen.program.variables["x"]
+        assert len(screen.index.home_path(x)) > MAX_DEPTH
+        ref = next(n for n in tree.root.children if n.data.is_ref)  # the root's use of x
+        assert ref.data.value is x
+        tree.focus()
+        tree.move_cursor(ref)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert tree.cursor_node is ref  # stays put (a notification says why)
+        assert tree.reveal(x) is None
+        # the deepest row that can open is marked, and nothing below it opens
+        node = tree.root
+        while node.allow_expand:  # open every row on the way down, as far as it goes
+            tree.open(node)
+            node = node.children[0]
+        await pilot.pause()
+        assert node.data.depth == MAX_DEPTH and node.data.expandable
+        tree.move_cursor(node)  # the tree lays out and draws rows this deep
+        await pilot.pause()
+        assert "too deep" in tree.render_label(node, tree.rich_style, tree.rich_style).plain
+
+
+async def test_a_backward_that_cannot_be_computed_is_explained_not_raised():
+    # d(a ** b)/db needs a > 0: the forward pass works, the backward pass cannot
+    app = MicrogradApp(source="a = -2.0\nb = 2.0\nc = a ** b\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        assert "4.0000" in screen.tree.root.data.plain()
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert "backward failed" in screen.status_text and "a > 0" in screen.status_text
+        assert screen.editor.has_class("-error")
+        assert "line 3" in screen.editor.border_subtitle
+        await pilot.press("ctrl+n", "ctrl+n")
+        await pilot.pause()
+        assert "cannot run" in screen.status_text and "a > 0" in screen.status_text
+        # the failed step changed nothing and can be retried; the app still answers
+        assert screen.stepper.position == 0 and screen.program.variables["a"].grad == 0.0
+        await pilot.press("ctrl+g", "ctrl+l")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "gradient check failed" in screen.status_text and "a > 0" in screen.status_text
+        assert isinstance(app.screen, PlaygroundScreen)

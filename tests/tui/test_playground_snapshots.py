@@ -1,0 +1,38 @@
+"""What the playground looks like at 80x24 and 120x40, before and after backward."""
+
+from __future__ import annotations
+
+import pytest
+
+from micrograd_tui.app import MicrogradApp
+from micrograd_tui.widgets import program_editor
+from micrograd_tui.widgets.graph_tree import GraphTree
+
+
+@pytest.fixture(autouse=True)
+def steady_look(monkeypatch):
+    # changed values stay highlighted for the whole snapshot, so it is the same every run
+    monkeypatch.setattr(GraphTree, "flash_seconds", 10_000.0)
+    # the same colours whether or not tree-sitter is installed where the tests run
+    monkeypatch.setattr(program_editor, "python_highlighting_available", lambda: False)
+
+
+async def settle(pilot) -> None:
+    pilot.app.screen.editor.cursor_blink = False
+    await pilot.pause()
+
+
+async def run_backward(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("ctrl+b")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_playground_on_start(snap_compare, size):
+    assert snap_compare(MicrogradApp(), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_playground_after_backward(snap_compare, size):
+    assert snap_compare(MicrogradApp(), terminal_size=size, run_before=run_backward)
