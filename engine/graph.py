@@ -92,9 +92,8 @@ def backward(root: Value, *, accumulate: bool = False) -> list[Value]:
             b.grad += a.data * g
         elif op is NEURON:
             prev[0].grad += g
-            it = iter(prev)
-            next(it)
-            for w, x in zip(it, it):
+            k = (len(prev) - 1) >> 1  # inputs are (b, w1..wk, x1..xk)
+            for w, x in zip(prev[1:k + 1], prev[k + 1:]):
                 w.grad += x.data * g
                 x.grad += w.data * g
         else:

@@ -136,10 +136,11 @@ def _sigmoid(a: float) -> float:
 
 
 def _neuron(*xs: float) -> float:
-    # inputs are (b, w1, x1, w2, x2, ...): the fused form of b + w1*x1 + w2*x2 + ...
+    # inputs are (b, w1, ..., wn, x1, ..., xn): the fused form of b + w1*x1 + w2*x2 + ...
+    n = (len(xs) - 1) // 2
     acc = xs[0]
-    for i in range(1, len(xs), 2):
-        acc = acc + xs[i] * xs[i + 1]
+    for w, x in zip(xs[1:n + 1], xs[n + 1:]):
+        acc = acc + w * x
     return _finite("neuron", acc, *xs)
 
 
@@ -237,11 +238,9 @@ def _l_sigmoid(n: "Value") -> tuple[float, ...]:
 
 def _l_neuron(n: "Value") -> tuple[float, ...]:
     prev = n._prev
-    out = [1.0]
-    for i in range(1, len(prev), 2):
-        out.append(prev[i + 1].data)
-        out.append(prev[i].data)
-    return tuple(out)
+    k = (len(prev) - 1) // 2
+    # d/db = 1, d/dw_i = x_i, d/dx_i = w_i
+    return (1.0, *(x.data for x in prev[k + 1:]), *(w.data for w in prev[1:k + 1]))
 
 
 def _l_sum(n: "Value") -> tuple[float, ...]:
@@ -565,25 +564,24 @@ def fused_neuron(w: Sequence[Value], x: Sequence["Value | float"], b: Value) -> 
 
     It gives exactly the numbers of the fine-grained graph that karpathy/micrograd's
     ``sum((wi*xi for wi, xi in zip(w, x)), b)`` builds, with one node instead of 2n.
-    Its inputs are ``(b, w[0], x[0], w[1], x[1], ...)``.
+    Its inputs are ``(b, w[0], ..., w[n-1], x[0], ..., x[n-1])``.
     """
     if len(w) != len(x):
         raise ValueError(f"a neuron with {len(w)} weights got {len(x)} inputs")
-    prev = [b]
-    push = prev.append
     acc = b.data
-    for wi, xi in zip(w, x):  # left to right: ((b + w0*x0) + w1*x1) + ...
-        if xi.__class__ is not Value:
-            xi = _lift(xi)
-        push(wi)
-        push(xi)
-        acc = acc + wi.data * xi.data
+    try:
+        for wi, xi in zip(w, x):  # left to right: ((b + w0*x0) + w1*x1) + ...
+            acc = acc + wi.data * xi.data
+    except AttributeError:  # plain numbers among the inputs become constant leaves
+        if all(xi.__class__ is Value for xi in x):
+            raise TypeError("a neuron's weights and bias must be Values") from None
+        return fused_neuron(w, [xi if xi.__class__ is Value else _lift(xi) for xi in x], b)
     if not -_INF < acc < _INF:
-        _finite("neuron", acc, *(p.data for p in prev))
+        _finite("neuron", acc, b.data, *(p.data for p in w), *(p.data for p in x))
     v = _new(Value)
     v.data = acc
     v.grad = 0.0
-    v._prev = tuple(prev)
+    v._prev = (b, *w, *x)
     v._op = NEURON
     v.label = ""
     return v

@@ -146,10 +146,11 @@ class BackwardStepper:
         op = node._op
         prev = node._prev
         name = self.name
-        if op.symbol == "neuron":  # inputs (b, w1, x1, w2, x2, ...)
+        if op.symbol == "neuron":  # inputs (b, w1..wk, x1..xk)
             if i == 0:
                 return "1"
-            partner = prev[i + 1] if i % 2 == 1 else prev[i - 1]
+            k = (len(prev) - 1) // 2
+            partner = prev[i + k] if i <= k else prev[i - k]
             return self._data_of(partner)
         if op.symbol == "sum":
             return "1"

@@ -115,5 +115,7 @@ def test_fused_neuron_steps_name_the_partner_input():
     step = BackwardStepper(n).forward()
     texts = [u.text for u in step.updates]
     assert texts[0] == "b.grad += 1 × n.grad = 1.0 × 1.0 = 1.0"
+    # inputs are (b, w1, w2, x1, x2)
     assert texts[1] == "w1.grad += x1.data × n.grad = 2.0 × 1.0 = 2.0"
-    assert texts[2] == "x1.grad += w1.data × n.grad = 0.5 × 1.0 = 0.5"
+    assert texts[2] == "w2.grad += x2.data × n.grad = 3.0 × 1.0 = 3.0"
+    assert texts[3] == "x1.grad += w1.data × n.grad = 0.5 × 1.0 = 0.5"
