@@ -1,0 +1,440 @@
+"""The Train screen, driven like a user would: keys, fields, files."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import dataclasses
+import time
+
+import pytest
+from textual.app import App
+from textual.widgets import Input, Static
+
+from engine.data import DATASETS
+from engine.errors import NumericError
+from engine.expr import evaluate
+from engine.train import PRESETS, StepEvent, TrainConfig, Trainer
+from micrograd_tui.app import MicrogradApp
+from micrograd_tui.screens.train import TrainScreen
+from micrograd_tui.training_session import decimate, history_csv, model_program
+from micrograd_tui.widgets.train_plots import LossPlot
+from micrograd_tui.widgets.train_status import format_accuracy
+
+DEMO = PRESETS["micrograd-demo"]
+SMALL = dataclasses.replace(DEMO, hidden=(4,), steps=50)
+
+
+class TrainApp(App[None]):
+    """Just the Train screen; records notifications."""
+
+    def __init__(self, config: TrainConfig | None = None) -> None:
+        super().__init__()
+        self.config = config
+        self.messages: list[tuple[str, str]] = []
+
+    def on_mount(self) -> None:
+        screen = TrainScreen()
+        if self.config is not None:
+            screen.load_config(self.config)  # before mount: applied on mount
+        self.push_screen(screen)
+
+    def notify(self, message, *, severity="information", **kw):  # type: ignore[override]
+        self.messages.append((severity, str(message)))
+        return super().notify(message, severity=severity, **kw)
+
+
+async def wait_for(pilot, cond, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not cond():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.02)
+
+
+async def run_to_stop(pilot, screen: TrainScreen, key: str = "ctrl+r") -> None:
+    await pilot.press(key)
+    await wait_for(pilot, lambda: not screen.running)
+    await pilot.pause()
+
+
+def weights(trainer: Trainer) -> list[float]:
+    return [p.data for p in trainer.model.parameters()]
+
+
+# --- the screen ---------------------------------------------------------------------------
+async def test_demo_preset_reaches_the_notebook_numbers():
+    app = TrainApp()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, TrainScreen)
+        assert screen.trainer.config == DEMO
+        assert "step 0/100" in screen.status.plain
+        await run_to_stop(pilot, screen)
+        text = screen.status.plain
+        assert "step 100/100" in text
+        assert "loss 0.0110" in text
+        assert "accuracy 100%" in text
+        assert "done" in text
+        assert screen.loss_plot.points_plotted == 100
+        assert screen.model_plot.kind == "boundary" and screen.model_plot.grid_step == 100
+        # one more start is refused with a message, not a crash
+        await pilot.press("ctrl+r")
+        assert not screen.running
+        assert any("done" in m for _, m in app.messages)
+
+
+async def test_pause_stops_the_step_counter():
+    app = TrainApp(dataclasses.replace(DEMO, steps=5000))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.step_count >= 3)
+        assert screen.running
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: not screen.running)
+        paused_at = screen.step_count
+        await asyncio.sleep(0.3)
+        await pilot.pause()
+        assert screen.step_count == paused_at < 5000
+        assert f"step {paused_at}/5000" in screen.status.plain
+        assert "paused" in screen.status.plain
+        # and it goes on from there
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.step_count > paused_at)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: not screen.running)
+
+
+async def test_single_step_advances_by_one():
+    app = TrainApp()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        await run_to_stop(pilot, screen, "ctrl+n")
+        assert screen.step_count == 1
+        assert "step 1/100" in screen.status.plain
+        assert "loss 0.8958" in screen.status.plain  # micrograd's loss at step 0
+        await run_to_stop(pilot, screen, "ctrl+n")
+        assert screen.step_count == 2
+        assert screen.loss_plot.points_plotted == 2
+
+
+async def test_reset_clears_plots_and_redraws_the_same_weights():
+    app = TrainApp(SMALL)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        initial = weights(screen.trainer)
+        assert initial == weights(Trainer(SMALL))
+        for _ in range(3):
+            await run_to_stop(pilot, screen, "ctrl+n")
+        assert weights(screen.trainer) != initial
+        assert screen.loss_plot.points_plotted == 3
+        await pilot.press("f5")
+        await pilot.pause()
+        assert screen.step_count == 0
+        assert screen.loss_plot.points_plotted == 0
+        assert screen.accuracy_plot.points_plotted == 0
+        assert "step 0/50" in screen.status.plain
+        assert weights(screen.trainer) == initial
+
+
+async def test_a_bad_field_value_is_refused_at_the_field():
+    app = TrainApp()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        lr = screen.query_one("#field-lr", Input)
+        lr.focus()
+        await pilot.press("end", *["backspace"] * 5, "a", "b", "c")
+        await pilot.pause()
+        error = screen.query_one("#error-lr", Static)
+        assert error.display and "number" in str(error.render())
+        assert lr.has_class("-invalid")
+        await pilot.press(*["backspace"] * 3, "-", "1")
+        await pilot.pause()
+        assert "must be > 0" in str(error.render())
+        assert screen.trainer.config.lr == 1.0  # the trainer never saw it
+        await pilot.press("ctrl+r")             # typing keys in the field; ctrl+r still works
+        await pilot.pause()
+        assert not screen.running and screen.step_count == 0
+        assert any("lr" in m and severity == "warning" for severity, m in app.messages)
+        # a good value clears the message and is used
+        await pilot.press("backspace", "backspace", "0", ".", "5")
+        await pilot.pause()
+        assert not error.display
+        assert screen.trainer.config.lr == 0.5
+
+
+async def test_raising_steps_goes_on_from_where_training_stopped():
+    app = TrainApp(dataclasses.replace(SMALL, steps=4))
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = app.screen
+        await run_to_stop(pilot, screen)
+        assert "step 4/4" in screen.status.plain and "done" in screen.status.plain
+        learned = weights(screen.trainer)
+        screen.query_one("#field-steps", Input).value = "6"
+        await pilot.pause()
+        assert screen.step_count == 4 and weights(screen.trainer) == learned
+        await run_to_stop(pilot, screen)
+        assert "step 6/6" in screen.status.plain
+        assert screen.loss_plot.points_plotted == 6
+
+
+async def test_hidden_layers_and_loss_rules_are_checked():
+    app = TrainApp()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = app.screen
+        hidden = screen.query_one("#field-hidden", Input)
+        hidden.value = "16,x"
+        await pilot.pause()
+        assert "16,16" in str(screen.query_one("#error-hidden", Static).render())
+        hidden.value = "999"
+        await pilot.pause()
+        assert "between 1 and" in str(screen.query_one("#error-hidden", Static).render())
+        hidden.value = "8"
+        await pilot.pause()
+        assert screen.trainer.config.hidden == (8,)
+        # regression data with a classification loss: explained at the loss field
+        screen.controls.query_one("#field-dataset").value = "regression1d"
+        await pilot.pause()
+        assert "regression" in str(screen.query_one("#error-loss", Static).render())
+        assert screen.trainer.config.dataset == "micrograd_demo"
+
+
+async def test_a_preset_fills_the_whole_form():
+    app = TrainApp()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = app.screen
+        screen.query_one("#preset").value = "moons-tanh"
+        await pilot.pause()
+        assert screen.trainer.config == PRESETS["moons-tanh"]
+        assert screen.query_one("#field-lr", Input).value == "0.05"
+        assert screen.query_one("#field-optimizer").value == "adam"
+        assert screen.accuracy_plot.display
+
+
+async def test_a_diverging_step_is_reported_and_the_app_goes_on():
+    app = TrainApp(SMALL)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        await run_to_stop(pilot, screen, "ctrl+n")
+
+        def diverge():
+            raise NumericError("*", (1e300, 1e300), "the result is too large for a float",
+                               where="at training step 2: the model diverged")
+
+        screen.trainer.step = diverge
+        await run_to_stop(pilot, screen)
+        assert "failed" in screen.status.plain and screen.step_count == 1
+        errors = [m for s, m in app.messages if s == "error"]
+        assert errors and "diverged" in errors[-1]
+
+
+async def test_every_dataset_trains_a_few_steps():
+    app = TrainApp()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        for name in DATASETS:
+            regression = name == "regression1d"
+            config = TrainConfig(dataset=name, n_samples=40, hidden=(4,), steps=3,
+                                 loss="mse" if regression else "max_margin", lr=0.05, seed=1)
+            screen.load_config(config)
+            await pilot.pause()
+            await run_to_stop(pilot, screen)
+            assert screen.step_count == 3, name
+            assert "done" in screen.status.plain, name
+            assert screen.model_plot.kind == ("curve" if regression else "boundary"), name
+            assert screen.accuracy_plot.display is not regression, name
+        assert not [m for s, m in app.messages if s == "error"]
+
+
+async def test_log_scale_toggle():
+    app = TrainApp()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        await run_to_stop(pilot, screen, "ctrl+n")
+        assert screen.loss_plot.plot_title() == "Loss"
+        await pilot.press("ctrl+l")
+        assert screen.loss_plot.log_scale
+        assert screen.loss_plot.plot_title() == "log10(loss)"
+
+
+async def test_save_then_load_gives_the_same_predictions(tmp_path):
+    path = tmp_path / "model.json"
+    app = TrainApp(SMALL)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        screen.query_one("#model-path", Input).value = str(path)
+        for _ in range(5):
+            await run_to_stop(pilot, screen, "ctrl+n")
+        points = [[0.5, 0.2], [-1.0, 0.3], [1.5, -0.4]]
+        trained = [screen.trainer.predict(p) for p in points]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert path.exists()
+        assert any(str(path) in m for _, m in app.messages)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert [screen.trainer.predict(p) for p in points] != trained
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert [screen.trainer.predict(p) for p in points] == trained
+
+
+async def test_loading_a_bad_file_says_which_and_why(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text("{not json", encoding="utf-8")
+    app = TrainApp(SMALL)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        before = weights(screen.trainer)
+        screen.query_one("#model-path", Input).value = str(path)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        errors = [m for s, m in app.messages if s == "error"]
+        assert errors and str(path) in errors[-1] and "JSON" in errors[-1]
+        screen.query_one("#model-path", Input).value = str(tmp_path / "missing.json")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert "missing.json" in [m for s, m in app.messages if s == "error"][-1]
+        assert weights(screen.trainer) == before
+
+
+async def test_loading_a_model_of_another_shape_changes_the_form(tmp_path):
+    path = tmp_path / "wide.json"
+    other = Trainer(dataclasses.replace(SMALL, hidden=(3, 2), activation="tanh"))
+    other.save(str(path))
+    app = TrainApp(SMALL)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        screen.query_one("#model-path", Input).value = str(path)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert screen.trainer.config.hidden == (3, 2)
+        assert screen.query_one("#field-hidden", Input).value == "3,2"
+        assert screen.trainer.predict([0.3, 0.1]) == other.predict([0.3, 0.1])
+
+
+async def test_export_the_loss_history_as_csv(tmp_path):
+    path = tmp_path / "out" / "loss.csv"
+    app = TrainApp(SMALL)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        screen.query_one("#csv-path", Input).value = str(path)
+        await pilot.press("ctrl+y")  # nothing yet: a warning, no file
+        await pilot.pause()
+        assert not path.exists()
+        for _ in range(4):
+            await run_to_stop(pilot, screen, "ctrl+n")
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+        assert [r["step"] for r in rows] == ["1", "2", "3", "4"]
+        assert float(rows[-1]["loss"]) == screen.trainer.history[-1].loss
+
+
+async def test_quitting_while_training_ends_the_worker():
+    app = MicrogradApp(start_mode="train")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TrainScreen)
+        screen.load_config(dataclasses.replace(DEMO, steps=5000))
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.step_count >= 2)
+        trainer, worker = screen.trainer, screen._worker
+        await pilot.press("ctrl+q")
+    assert worker is not None and worker.is_cancelled
+    stopped_at = trainer.step_count
+    await asyncio.sleep(0.3)
+    assert trainer.step_count == stopped_at < 5000
+
+
+async def test_open_in_trainer_before_and_after_mount():
+    app = MicrogradApp()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        config = PRESETS["xor"]
+        app.open_in_trainer(config)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TrainScreen)
+        assert screen.trainer.config == config
+        assert screen.query_one("#field-hidden", Input).value == "8,8"
+        app.open_in_trainer(SMALL)
+        await pilot.pause()
+        assert screen.trainer.config == SMALL
+
+
+async def test_graph_of_a_small_model_opens_in_the_playground():
+    app = MicrogradApp(start_mode="train")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.load_config(SMALL)
+        await run_to_stop(pilot, screen, "ctrl+n")
+        sent: list[str] = []
+        original = app.open_in_playground
+        app.open_in_playground = lambda source: (sent.append(source), original(source))
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert app.current_mode == "playground"
+        x = screen.trainer.train_set.X[0]
+        assert evaluate(sent[0]).output.data == pytest.approx(screen.trainer.predict(x),
+                                                              rel=1e-12, abs=1e-12)
+
+
+# --- the pieces -------------------------------------------------------------------------------
+@pytest.mark.parametrize("hidden", [(4,), (16, 16)])
+def test_model_program_reproduces_the_model(hidden):
+    trainer = Trainer(dataclasses.replace(DEMO, hidden=hidden))
+    for _ in trainer.steps(3):
+        pass
+    x = trainer.train_set.X[7]
+    program = model_program(trainer.model, x)
+    assert program.named_weights is (hidden == (4,))
+    result = evaluate(program.source)
+    assert result.output.data == pytest.approx(trainer.predict(x), rel=1e-12, abs=1e-12)
+    if program.named_weights:  # the weights are leaves with names: their gradients show
+        result.backward()
+        assert "w1_1_1" in result.variables and result.variables["w1_1_1"].grad != 0.0
+
+
+def test_model_program_refuses_a_huge_model():
+    trainer = Trainer(dataclasses.replace(DEMO, hidden=(32, 32)))
+    with pytest.raises(ValueError, match="too big"):
+        model_program(trainer.model, trainer.train_set.X[0])
+
+
+def test_long_histories_are_decimated():
+    assert list(decimate(5)) == [0, 1, 2, 3, 4]
+    idx = decimate(10_000, 300)
+    assert len(idx) <= 301 and idx[0] == 0 and idx[-1] == 9_999
+
+
+async def test_loss_plot_keeps_a_few_hundred_points():
+    history = [StepEvent(k, 1.0 / (k + 1), 0.5, 0.1, 2.0 / (k + 1), 0.4) for k in range(20_000)]
+
+    class PlotApp(App[None]):
+        def compose(self):
+            yield LossPlot()
+
+    app = PlotApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        plot = app.query_one(LossPlot)
+        plot.show_history(history)
+        plot.log_scale = True
+        await pilot.pause()
+        assert 0 < plot.points_plotted <= 2 * 301
+
+
+def test_csv_text_has_one_row_per_step():
+    history = [StepEvent(k, 0.5, None, 0.1) for k in range(3)]
+    lines = history_csv(history).splitlines()
+    assert lines[0].startswith("step,loss,accuracy,lr")
+    assert [line.split(",")[0] for line in lines[1:]] == ["1", "2", "3"]
+
+
+def test_accuracy_is_never_rounded_up_to_100():
+    assert format_accuracy(1.0) == "100%"
+    assert format_accuracy(0.995) == "99.5%"
+    assert format_accuracy(0.9999) == "99.9%"
+    assert format_accuracy(None) == "–"
