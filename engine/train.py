@@ -266,6 +266,14 @@ class Trainer:
         self.optimizer: Optimizer = make_optimizer(cfg.optimizer, self._params, cfg.lr,
                                                    schedule=cfg.schedule, steps=cfg.steps)
 
+    def set_steps(self, steps: int) -> None:
+        """Make the run longer or shorter, keeping the weights, history and the optimizer's
+        state (momentum, Adam's moments); the learning-rate schedule follows the new length."""
+        config = dataclasses.replace(self.config, steps=steps)
+        config.validate()
+        self.config = config
+        self.optimizer.steps = steps
+
     @property
     def done(self) -> bool:
         return self.step_count >= self.config.steps

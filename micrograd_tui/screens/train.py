@@ -543,8 +543,7 @@ class TrainScreen(Screen):
         if t is not None and self._trainer_free() and self._only_steps_changed(t.config,
                                                                              message.config):
             # keep what was learned: a longer (or shorter) run of the same training
-            t.config = dataclasses.replace(t.config, steps=message.config.steps)
-            t.model = t.model  # the optimizer's schedule follows the new length
+            t.set_steps(message.config.steps)  # keeps weights and optimizer state
             self._show_status("done" if t.done else "paused" if t.step_count else "ready")
             return
         self._new_trainer(message.config)

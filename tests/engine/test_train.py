@@ -328,3 +328,22 @@ def test_step_events_are_frozen():
     event = StepEvent(0, 1.0, 0.5, 0.1, None, None, 0.01)
     with pytest.raises(dataclasses.FrozenInstanceError):
         event.loss = 2.0  # type: ignore[misc]
+
+
+def test_changing_the_number_of_steps_keeps_the_optimizer_state():
+    cfg = TrainConfig(dataset="moons", n_samples=40, hidden=(4,), optimizer="adam", lr=0.05,
+                      schedule="linear", steps=10, seed=3)
+    trainer = Trainer(cfg)
+    for _ in trainer.steps(6):
+        pass
+    optimizer = trainer.optimizer
+    moments = (list(optimizer.m), list(optimizer.v), optimizer.t)
+    weights = [p.data for p in trainer.model.parameters()]
+    trainer.set_steps(20)
+    assert trainer.optimizer is optimizer
+    assert (optimizer.m, optimizer.v, optimizer.t) == moments
+    assert [p.data for p in trainer.model.parameters()] == weights
+    assert trainer.optimizer.lr_at(6) == pytest.approx(0.05 * (1 - 0.9 * 6 / 20))
+    assert not trainer.done and len(list(trainer.steps())) == 14
+    with pytest.raises(ValueError, match="steps"):
+        trainer.set_steps(0)
