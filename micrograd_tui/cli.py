@@ -137,8 +137,9 @@ def _open_app(args: argparse.Namespace) -> int:
             return _error(f"--file: cannot read {args.file}: {getattr(e, 'strerror', None) or e}")
     from .app import MicrogradApp
 
-    MicrogradApp(source=source, lessons_dir=args.lessons).run()
-    return 0
+    app = MicrogradApp(source=source, lessons_dir=args.lessons)
+    app.run()
+    return app.return_code or 0  # non-zero when the app stopped on an error
 
 
 def _lessons(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, OptionList, Static
+from textual.widgets import Footer, Markdown, OptionList, Static
 
 from ..lessonbook.library import load_lessons
 from ..lessonbook.model import Lesson, Problem, Step
@@ -15,6 +15,7 @@ from ..lessonbook.progress import ProgressStore
 from ..lessonbook.render import step_markdown
 from ..widgets.lesson_check import CheckPanel
 from ..widgets.lesson_list import LessonList
+from ..widgets.nav_bar import NavBar
 
 HELP = """\
 # Lessons
@@ -95,7 +96,7 @@ class LessonsScreen(Screen):
 
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield NavBar("lessons")
         with Horizontal(id="lessons-body"):
             yield LessonList(id="lesson-list")
             with Vertical(id="lesson-main"):

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Select, Static, Tree
+from textual.widgets import Footer, Label, Select, Static, Tree
 from textual.widgets.text_area import Selection
 
 from engine.expr import ExprError, Program, evaluate
@@ -28,6 +28,7 @@ from ..stepper import BackwardStepper
 from ..widgets.graph_tree import GraphTree
 from ..widgets.node_inspector import NodeInspector, leaf_number_span
 from ..widgets.program_editor import ProgramEditor
+from ..widgets.nav_bar import NavBar
 from .gradcheck import (GRADCHECK_MAX_WORK, GRADCHECK_THREAD_WORK, GradCheckScreen,
                         run_gradient_check)
 
@@ -160,7 +161,7 @@ class PlaygroundScreen(Screen):
 
     # --- layout -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield NavBar("playground")
         with Horizontal(id="pg-main"):
             with Vertical(id="pg-left"):
                 editor = ProgramEditor(id="pg-editor")

@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer
 from textual.worker import Worker, get_current_worker
 
 from engine.errors import EngineError
@@ -31,6 +31,7 @@ from engine.train import PRESETS, StepEvent, TrainConfig, Trainer
 
 from ..training_session import (MAX_PLOT_POINTS, curve_axis, decimate, export_history_csv,
                                 grid_axes, model_program)
+from ..widgets.nav_bar import NavBar
 from ..widgets.train_controls import TrainControls
 from ..widgets.train_plots import AccuracyPlot, LossPlot, ModelPlot
 from ..widgets.train_status import TrainStatus
@@ -198,7 +199,7 @@ class TrainScreen(Screen):
         self.last_run_process_seconds: float | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield NavBar("train")
         with Horizontal(id="train-body"):
             yield TrainControls(self._pending_config or PRESETS["micrograd-demo"],
                                 id="controls")
