@@ -14,6 +14,10 @@ statements longer than ``Limits.statement_tokens`` tokens, so the parser never m
 deep enough to exhaust its stack; ``RecursionError``/``MemoryError`` from it are still
 caught.  The scan and the checker are iterative (explicit stacks, no recursion).
 
+When the parser gives up, the scan's first stray character (``? $ ! ` [ ] { } & | ^ ~ @ %``
+or a backslash that does not end its line), if it comes at or before where the parser
+stopped, is named at its own column instead of Python's "invalid syntax".
+
 The limits are a :class:`Limits` passed in by the caller: :mod:`engine.expr` builds one from
 its ``MAX_*`` constants at every call, so those constants are the ones to change.  Each
 broken limit is an ``ExprError`` whose message names that constant.
@@ -122,14 +126,50 @@ def _attr_position(node: ast.Attribute) -> tuple[int, int]:
     return node.end_lineno, node.end_col_offset - len(node.attr) + 1
 
 
-def _scan(text: str, limits: Limits) -> None:
-    """Refuse, without recursion and before parsing, what must never reach the parser."""
+_GROUP = "use round brackets ( ) to group"
+_OPERATORS = "the operators are + - * / **"
+#: characters outside the language, and what to say when the parser trips over one
+_STRAY = {
+    "?": "'?' is not part of the language",
+    "$": "'$' is not part of the language: names are letters, digits and _",
+    "!": "'!' is not part of the language",
+    "`": "'`' is not part of the language",
+    "[": f"'[' is not part of the language: lists and subscripts are not allowed; {_GROUP}",
+    "]": f"']' is not part of the language: lists and subscripts are not allowed; {_GROUP}",
+    "{": f"'{{' is not part of the language: dicts and sets are not allowed; {_GROUP}",
+    "}": f"'}}' is not part of the language: dicts and sets are not allowed; {_GROUP}",
+    "&": f"'&' is not part of the language: {_OPERATORS}",
+    "|": f"'|' is not part of the language: {_OPERATORS}",
+    "^": f"'^' is not part of the language: {_OPERATORS} (a power is **)",
+    "~": f"'~' is not part of the language: {_OPERATORS} (negate with -)",
+    "@": f"'@' is not part of the language: {_OPERATORS}",
+    "%": f"'%' is not part of the language: {_OPERATORS}",
+    "\\": "a backslash is allowed only as the last character of a line, to continue the "
+          "statement on the next one",
+}
+
+
+class Stray(NamedTuple):
+    """The first character of the text that is outside the language (see ``_STRAY``)."""
+
+    line: int
+    col: int
+    message: str
+
+
+def _scan(text: str, limits: Limits) -> Stray | None:
+    """Refuse, without recursion and before parsing, what must never reach the parser.
+
+    Returns the first stray character (one of ``_STRAY``, outside comments), if any: the
+    parser's own words for a syntax error it causes are less helpful than ours.
+    """
     max_depth, max_tokens, max_number = limits.depth, limits.statement_tokens, limits.number_chars
     line, line_start = 1, 0
     depth = tokens = 0
     continued = False
     word_start = word_end = -1
     n = len(text)
+    stray: Stray | None = None
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         start = m.start()
@@ -148,6 +188,11 @@ def _scan(text: str, limits: Limits) -> None:
             if bad:
                 _refuse_char(line, col + bad.start(), bad.group())
             continue
+        if stray is None and m.group() in _STRAY:
+            ch = m.group()
+            if not (ch == "\\" and text[start + 1:start + 2] in ("\n", "")) \
+                    and not (ch == "!" and text[start + 1:start + 2] == "="):
+                stray = Stray(line, col, _STRAY[ch])
         if kind == "other":
             ch = m.group()
             if ch == "\\":
@@ -184,6 +229,7 @@ def _scan(text: str, limits: Limits) -> None:
         if tokens > max_tokens:
             raise ExprError(line, col, f"statement too long: more than {max_tokens} "
                                        "tokens in one statement (MAX_STATEMENT_TOKENS)")
+    return stray
 
 
 def _refuse_char(line: int, col: int, ch: str) -> None:
@@ -211,7 +257,7 @@ def read(source: object, limits: Limits = Limits()) -> tuple[Text, ast.Module]:
         raise ExprError(line, col, f"program too long: more than {max_chars} "
                                    "characters (MAX_SOURCE_CHARS)")
     text = Text(source.replace("\r\n", "\n").replace("\r", "\n"))
-    _scan(text.text, limits)
+    stray = _scan(text.text, limits)
     try:
         tree = ast.parse(text.text, mode="exec")
     except SyntaxError as err:
@@ -223,6 +269,9 @@ def read(source: object, limits: Limits = Limits()) -> tuple[Text, ast.Module]:
             stripped = lines[line - 1].lstrip(" \t")
             col = len(lines[line - 1]) - len(stripped) + 1
             message += " (statements start at column 1; there are no blocks)"
+        if stray is not None and (stray.line, stray.col) <= (line, col):
+            # a character outside the language, at or before where the parser gave up
+            raise ExprError(*stray) from None
         raise ExprError(line, col, message) from None
     except (RecursionError, MemoryError, ValueError, OverflowError):
         raise ExprError(1, 1, "program too complex to read") from None
@@ -267,13 +316,32 @@ def _refusal(node: ast.AST, table: dict[str, str], kind: str) -> str:
                                f"names, + - * / ** and {_CALLABLE_TEXT}"
 
 
-def _first_assignments(body: list[ast.stmt]) -> dict[str, int]:
-    first: dict[str, int] = {}
-    for st in body:
-        target = st.targets[0] if isinstance(st, ast.Assign) else getattr(st, "target", None)
-        if isinstance(st, (ast.Assign, ast.AugAssign)) and isinstance(target, ast.Name):
-            first.setdefault(target.id, st.lineno)
+class Assignment(NamedTuple):
+    """Where a name is first given a value: its statement's index and the name's position."""
+
+    index: int
+    line: int
+    col: int
+
+
+def _first_assignments(body: list[ast.stmt]) -> dict[str, Assignment]:
+    """name -> its first plain assignment (``x = ...``; ``x += ...`` needs x already)."""
+    first: dict[str, Assignment] = {}
+    for index, st in enumerate(body):
+        if isinstance(st, ast.Assign) and isinstance(st.targets[0], ast.Name):
+            target = st.targets[0]
+            first.setdefault(target.id, Assignment(index, target.lineno, target.col_offset + 1))
     return first
+
+
+def _assigned_later(name: str, index: int, line: int, first: dict[str, Assignment]) -> str:
+    """The hint for a name used by statement ``index`` before a later statement assigns it."""
+    later = first.get(name)
+    if later is None or later.index <= index:
+        return ""
+    if later.line == line:
+        return f" (it is assigned later on this line, at column {later.col})"
+    return f" (it is assigned later, on line {later.line})"
 
 
 def _check(tree: ast.Module, text: Text, limits: Limits) -> None:
@@ -310,14 +378,15 @@ def _check(tree: ast.Module, text: Text, limits: Limits) -> None:
         else:
             raise ExprError(st.lineno, st.col_offset + 1, _refusal(st, _REFUSED_STMT, "statement"))
         if target is not None:
-            _check_target(target, st, defined, errors)
-        _check_expr(st.value, text, defined, first, errors)
+            _check_target(target, st, defined, first, index, errors)
+        _check_expr(st.value, text, defined, first, index, errors)
         if errors:
             raise ExprError(*min(errors))
         defined.add(target.id if target is not None else OUTPUT_NAME)
 
 
-def _check_target(target: ast.AST, st: ast.stmt, defined: set[str], errors: list) -> None:
+def _check_target(target: ast.AST, st: ast.stmt, defined: set[str],
+                  first: dict[str, Assignment], index: int, errors: list) -> None:
     pos = (target.lineno, target.col_offset + 1)
     if isinstance(target, ast.Attribute):
         errors.append((*_attr_position(target), f"setting attributes (.{target.attr}) is not allowed"))
@@ -327,8 +396,9 @@ def _check_target(target: ast.AST, st: ast.stmt, defined: set[str], errors: list
     elif target.id in _CALLABLE:
         errors.append((*pos, f"{target.id} is a function name: choose another name"))
     elif isinstance(st, ast.AugAssign) and target.id not in defined:
+        hint = _assigned_later(target.id, index, pos[0], first)
         errors.append((*pos, f"{target.id} is not defined: assign it before using {target.id} "
-                             f"{BINOPS.get(type(st.op), ('?',))[0]}="))
+                             f"{BINOPS.get(type(st.op), ('?',))[0]}={hint}"))
 
 
 def _is_number_expr(node: ast.AST) -> ast.AST | None:
@@ -345,8 +415,8 @@ def _is_number_expr(node: ast.AST) -> ast.AST | None:
     return None
 
 
-def _check_expr(root: ast.AST, text: Text, defined: set[str], first: dict[str, int],
-                errors: list) -> None:
+def _check_expr(root: ast.AST, text: Text, defined: set[str], first: dict[str, Assignment],
+                index: int, errors: list) -> None:
     stack = [root]
     while stack:
         node = stack.pop()
@@ -359,8 +429,7 @@ def _check_expr(root: ast.AST, text: Text, defined: set[str], first: dict[str, i
             if name in _CALLABLE:
                 errors.append((*pos, f"{name} is a function: call it, e.g. {name}(x)"))
             elif name not in defined:
-                later = first.get(name)
-                hint = f" (it is assigned later, on line {later})" if later and later > pos[0] else ""
+                hint = _assigned_later(name, index, pos[0], first)
                 errors.append((*pos, f"name '{name}' is not defined{hint}"))
         elif t is ast.BinOp:
             if type(node.op) not in BINOPS:
