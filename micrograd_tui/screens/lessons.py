@@ -21,7 +21,7 @@ HELP = """\
 # Lessons
 
 Guided lessons, from the derivative of a function to a trained classifier. Each lesson is a
-few short **steps**; page through them with **Ctrl+N** (next) and **Ctrl+B** (back), or
+few short **steps**; page through them with **PgDn** (or Ctrl+N: next) and **PgUp** (back), or
 Page Down / Page Up.
 
 * A step with a program: **Ctrl+O** opens it in the playground, where you can run backward and
@@ -29,7 +29,7 @@ Page Down / Page Up.
 * A step with a training setup: **Ctrl+T** opens it in the trainer.
 * A step with a **check**: type your answer (a number; `-3/2` works too) and press **Enter**.
   The answer was computed by the engine from the step's program. After a wrong answer you get
-  a hint; after a second one, the worked answer. **Ctrl+G** shows them whenever you like.
+  a hint; after a second one, the worked answer. **F6** shows them whenever you like.
 
 The list on the left marks lessons you finished (✓: every step seen, every check passed) and
 started (•). **Tab** moves between the list, the text and the answer box; **Enter** in the list
@@ -73,15 +73,15 @@ class LessonsScreen(Screen):
     """
 
     BINDINGS = [
-        Binding("ctrl+n", "next_step", "Next", tooltip="The next step", priority=True),
-        Binding("ctrl+b", "previous_step", "Back", tooltip="The previous step", priority=True),
-        Binding("pagedown", "next_step", "Next", show=False, priority=True),
-        Binding("pageup", "previous_step", "Back", show=False, priority=True),
+        # keys that mean something harmless elsewhere: ctrl+b and ctrl+g would recompute or
+        # zero the gradients on the playground, one F-key away
+        Binding("pagedown,ctrl+n", "next_step", "Next", tooltip="The next step", priority=True),
+        Binding("pageup", "previous_step", "Back", tooltip="The previous step", priority=True),
         Binding("ctrl+o", "open_program", "Open program",
                 tooltip="Open this step's program in the playground", priority=True),
         Binding("ctrl+t", "open_setup", "Open setup",
                 tooltip="Open this step's training setup in the trainer", priority=True),
-        Binding("ctrl+g", "reveal", "Hint", tooltip="Show the hint, then the worked answer",
+        Binding("f6", "reveal", "Hint", tooltip="Show the hint, then the worked answer",
                 priority=True),
     ]
 

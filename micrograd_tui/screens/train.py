@@ -61,7 +61,7 @@ data points on top) or the **fitted curve** for the 1-D regression.
   which only makes the run longer or shorter: raise it to go on).  *Preset* fills
   the whole form (`micrograd-demo` reproduces micrograd's notebook: after 100 steps the
   loss is 0.0110 and the accuracy 100%).
-* **Ctrl+R** runs or pauses, **Ctrl+N** does one step, **F5** resets the weights (the same
+* **Ctrl+R** runs or pauses, **Ctrl+N** does one step, **F7** resets the weights (the same
   seed gives the same start).
 * **Ctrl+L** switches the loss plot to log10(loss).
 * **Ctrl+S** / **Ctrl+O** save / load the model (JSON, at the *Model* path below the
@@ -127,7 +127,7 @@ class TrainScreen(Screen):
         Binding("ctrl+r", "run_pause", "Run", priority=True,
                 tooltip="Start training, or pause it"),
         Binding("ctrl+n", "step", "Step", priority=True, tooltip="Do one training step"),
-        Binding("f5", "reset", "Reset", priority=True,
+        Binding("f7", "reset", "Reset", priority=True,
                 tooltip="Start over: weights re-drawn from the seed, plots cleared"),
         Binding("ctrl+l", "toggle_log", "Log", priority=True,
                 tooltip="Plot log10(loss) instead of the loss"),
@@ -384,7 +384,7 @@ class TrainScreen(Screen):
                         markup=False)
             return
         if self.trainer.done and max_steps is None:
-            self.notify(f"Training is done ({self.trainer.step_count} steps): reset (F5) or "
+            self.notify(f"Training is done ({self.trainer.step_count} steps): reset (F7) or "
                         "raise Steps to go on.", markup=False)
             return
         if not self._idle.is_set():
@@ -520,7 +520,7 @@ class TrainScreen(Screen):
                 self.action_run_pause()
             return
         if self.trainer is not None and self.trainer.done:
-            self.notify(f"Training is done ({self.trainer.step_count} steps): reset (F5) or "
+            self.notify(f"Training is done ({self.trainer.step_count} steps): reset (F7) or "
                         "raise Steps to go on.", markup=False)
             return
         self._start(1)

@@ -157,9 +157,9 @@ class CheckPanel(Vertical):
             if check.explain:
                 lines.append(check.explain)
         if not lines:
-            lines.append("Type your answer and press Enter. Ctrl+G shows a hint.")
+            lines.append("Type your answer and press Enter. F6 shows a hint.")
         elif verdict is not None and verdict.correct is False and self.level < WORKED:
-            lines.append("Try again, or press Ctrl+G for the worked answer.")
+            lines.append("Try again, or press F6 for the worked answer.")
         return "\n".join(lines)
 
     def _render_feedback(self) -> None:

@@ -25,6 +25,10 @@ from engine.optim import OPTIMIZERS, SCHEDULES
 from engine.train import PRESETS, TrainConfig
 
 
+def matching_preset(config: TrainConfig) -> str | None:
+    """The name of the preset ``config`` is exactly, or None when it is none of them."""
+    return next((name for name, preset in PRESETS.items() if preset == config), None)
+
 
 def parse_hidden(text: str) -> tuple[int, ...]:
     """``"16, 16"`` -> ``(16, 16)``; empty text means no hidden layer. ValueError if malformed."""
@@ -182,8 +186,11 @@ class TrainControls(VerticalScroll):
         yield Static("Settings", classes="section -first")
         with Horizontal(classes="row"):
             yield Label("Preset")
+            preset = matching_preset(self.config)
             yield Select([(name, name) for name in PRESETS], prompt="choose…",
-                         id="preset", compact=True)
+                         value=preset if preset is not None else Select.NULL,
+                         id="preset", compact=True,
+                         tooltip="Fill every setting from a named setup")
         for field in FIELDS:
             value = getattr(self.config, field.name)
             with Horizontal(classes="row"):
@@ -239,6 +246,14 @@ class TrainControls(VerticalScroll):
             elif isinstance(widget, Input):
                 widget.value = field.show(value)
         self._show_errors({})
+        self._show_preset()
+
+    def _show_preset(self) -> None:
+        """Name the preset the form's configuration is, or show "choose…" if it is none."""
+        preset = matching_preset(self.config)
+        select = self.query_one("#preset", Select)
+        with self.prevent(Select.Changed):  # showing a preset is not choosing one
+            select.value = preset if preset is not None else Select.NULL
 
     def read_config(self) -> tuple[TrainConfig | None, dict[str, str]]:
         """The configuration the fields describe, or None and ``{field: reason}``."""
@@ -301,6 +316,7 @@ class TrainControls(VerticalScroll):
         self._show_errors(errors)
         if config is not None and config != self.config:
             self.config = config
+            self._show_preset()
             self.post_message(self.ConfigChanged(self, config))
         return config
 

@@ -128,7 +128,7 @@ async def test_reset_clears_plots_and_redraws_the_same_weights():
             await run_to_stop(pilot, screen, "ctrl+n")
         assert weights(screen.trainer) != initial
         assert screen.loss_plot.points_plotted == 3
-        await pilot.press("f5")
+        await pilot.press("f7")
         await pilot.pause()
         assert screen.step_count == 0
         assert screen.loss_plot.points_plotted == 0
@@ -271,7 +271,7 @@ async def test_save_then_load_gives_the_same_predictions(tmp_path):
         await pilot.pause()
         assert path.exists()
         assert any(str(path) in m for _, m in app.messages)
-        await pilot.press("f5")
+        await pilot.press("f7")
         await pilot.pause()
         assert [screen.trainer.predict(p) for p in points] != trained
         await pilot.press("ctrl+o")
@@ -362,6 +362,33 @@ async def test_open_in_trainer_before_and_after_mount():
         app.open_in_trainer(SMALL)
         await pilot.pause()
         assert screen.trainer.config == SMALL
+
+
+async def test_a_loaded_setup_that_is_a_preset_is_named_in_the_preset_field():
+    app = TrainApp(PRESETS["xor"])  # loaded before the screen is mounted
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = app.screen
+        await pilot.pause()
+        preset = screen.query_one("#preset")
+        assert preset.value == "xor"
+        screen.load_config(PRESETS["circles"])  # and after
+        await pilot.pause()
+        assert preset.value == "circles"
+        assert screen.trainer.config == PRESETS["circles"]
+        screen.load_config(SMALL)  # not a preset: nothing named
+        await pilot.pause()
+        assert preset.is_blank()
+        screen.load_config(DEMO)
+        await pilot.pause()
+        assert preset.value == "micrograd-demo"
+        # a setting changed by hand: no longer the preset; changed back: it is again
+        lr = screen.query_one("#field-lr", Input)
+        lr.value = "0.5"
+        await pilot.pause()
+        assert preset.is_blank() and screen.trainer.config.lr == 0.5
+        lr.value = "1.0"
+        await pilot.pause()
+        assert preset.value == "micrograd-demo" and screen.trainer.config == DEMO
 
 
 async def test_graph_of_a_small_model_opens_in_the_playground():
