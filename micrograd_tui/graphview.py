@@ -14,12 +14,14 @@ Names: a labelled node shows its label.  When several nodes share a label (``c +
 makes a new ``c``), the one the variable holds now is plain ``c`` and the earlier ones are
 numbered in the order they were computed: ``c#1``, ``c#2``.
 Unlabelled operations are called by their symbol and a number (``+#3``), constants by their
-value (``(2.0)``).
+value (``(2.0)``).  The command line's ``eval`` tree uses the same names.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+
 from engine.graph import topological_order
 from engine.value import Value
 
@@ -42,6 +44,10 @@ def format_number(x: float) -> str:
 
 def short_number(x: float) -> str:
     """A number in running text: ``2.0``, ``-3.0``, ``0.41997``, ``1.5e+20``."""
+    if x == 0.0:
+        return "0.0"  # never "-0.0"
+    if not math.isfinite(x):
+        return str(x)
     if x == int(x) and abs(x) < 1e15:
         return f"{x:.1f}"
     return f"{x:.6g}"
@@ -89,7 +95,7 @@ class Row:
         if self.kind == KIND_LEAF:
             return [(self.name, "leaf")]
         if self.kind == KIND_CONST:
-            return [(short_number(v.data), "const")]
+            return [(self.name, "const")]
         if v.label:
             return [(self.name, "name"), (" (", "tag"), (v._op.symbol, "op"), (")", "tag")]
         return [(self.name, "op")]

@@ -22,9 +22,9 @@ from rich.text import Text
 from rich.tree import Tree
 
 from engine import NumericError, Value
-from engine.graph import topological_order
 
 from .examples import README_EXAMPLE
+from .graphview import GraphIndex, Row
 
 if TYPE_CHECKING:
     from engine.expr import ExprError
@@ -120,112 +120,96 @@ def print_expr_error(source: str, err: "ExprError", console: Console | None = No
         console.print(snippet, soft_wrap=True)
 
 
-def _uses(order: list[Value]) -> dict[int, int]:
-    """How many times each node is an input of another node."""
-    uses: dict[int, int] = {}
-    for node in order:
-        for child in node._prev:
-            uses[id(child)] = uses.get(id(child), 0) + 1
-    return uses
-
-
 @dataclasses.dataclass
-class _Row:
-    node: Value
-    depth: int
-    parent: int  # index of the parent row, -1 for the root
-    ref: bool = False  # shown in full elsewhere: a reference here
+class _Line:
+    row: Row
+    parent: int  # index of the parent line, -1 for the root
     cut: bool = False  # a "deeper nodes not shown" line
 
 
-def _rows(root: Value, max_depth: int) -> Iterator[_Row]:
+def _lines(index: GraphIndex, max_depth: int) -> Iterator[_Line]:
     """The tree's lines in print order (depth first, inputs in order), without recursion.
 
-    A node that is an input of several nodes is printed in full the first time and as a
-    reference afterwards, so a DAG with sharing stays as long as its number of edges.
+    The rows are the playground's (:meth:`GraphIndex.child_rows`): a node used in several
+    places is printed in full where the playground shows it in full, and as a reference
+    (``↪ name``) everywhere else, so a DAG with sharing stays as long as its number of edges.
     """
-    shown: set[int] = set()
-    stack: list[tuple[Value, int, int]] = [(root, 0, -1)]
-    index = 0
+    stack: list[tuple[Row, int]] = [(index.root_row(), -1)]
+    number = 0
     while stack:
-        node, depth, parent = stack.pop()
-        if id(node) in shown:
-            yield _Row(node, depth, parent, ref=True)
-            index += 1
+        row, parent = stack.pop()
+        yield _Line(row, parent)
+        me = number
+        number += 1
+        if not row.expandable:
             continue
-        shown.add(id(node))
-        yield _Row(node, depth, parent)
-        me = index
-        index += 1
-        if not node._prev:
+        if row.depth >= max_depth:
+            yield _Line(row, me, cut=True)
+            number += 1
             continue
-        if depth >= max_depth:
-            yield _Row(node, depth + 1, me, cut=True)
-            index += 1
-            continue
-        for child in reversed(node._prev):
-            stack.append((child, depth + 1, me))
+        for child in reversed(index.child_rows(row)):
+            stack.append((child, me))
 
 
-def graph_tree(root: Value, *, max_depth: int = MAX_TREE_DEPTH) -> tuple[Tree, int]:
+def graph_tree(root: Value, *, max_depth: int = MAX_TREE_DEPTH,
+               variables: dict[str, Value] | None = None,
+               index: GraphIndex | None = None) -> tuple[Tree, int]:
     """The graph below ``root`` as a rich ``Tree`` and the width it needs.
 
-    Each line: the node's name (its label, ``·`` when it has none), what it is (the
-    operation that produced it, ``leaf`` for a named input, ``const`` for a number in the
-    program), then data and grad in aligned columns.  Nodes used in several places carry a
-    ``#id`` (the same ids as ``--json`` and ``--dot``); their later appearances read
-    ``↑ above``.
+    Each line: the node's name, what it is (the operation that produced it, ``leaf`` for a
+    named input, ``const`` for a number in the program), then data and grad in aligned
+    columns.  Names are the playground's (:meth:`GraphIndex.name`): a variable's current
+    value is its name (``c``), earlier values of a reassigned variable are numbered
+    (``c#1``, ``c#2``), unnamed operations are their symbol and a number (``+#3``), constants
+    their value (``(2.0)``).  A node used in several places is shown in full once; its other
+    appearances read ``↪ name`` with the kind ``shared``, as in the playground.
     """
-    order = topological_order(root)
-    ids = {id(node): i for i, node in enumerate(order)}
-    uses = _uses(order)
-    rows = list(_rows(root, max_depth))
+    if index is None or index.root is not root:
+        index = GraphIndex(root, variables)
+    lines = list(_lines(index, max_depth))
 
-    def name(row: _Row) -> str:
-        node = row.node
-        text = node.label or "·"
-        if uses.get(id(node), 0) > 1:
-            text += f" #{ids[id(node)]}"
-        return text
+    def name(line: _Line) -> str:
+        return ("↪ " if line.row.is_ref else "") + line.row.name
 
-    def kind(row: _Row) -> str:
-        node = row.node
-        if row.ref:
-            return "↑ above"
+    def kind(line: _Line) -> str:
+        node = line.row.value
+        if line.row.is_ref:
+            return "shared"
         if node._prev:
             return node._op.symbol
         return "leaf" if node.label else "const"
 
-    body = [r for r in rows if not r.cut]
-    name_w = max(cell_len(name(r)) + 4 * r.depth for r in body)
+    body = [line for line in lines if not line.cut]
+    name_w = max(cell_len(name(r)) + 4 * r.row.depth for r in body)
     kind_w = max(cell_len(kind(r)) for r in body)
-    data_w = max(len(_number(r.node.data)) for r in body)
-    grad_w = max(len(_number(r.node.grad)) for r in body)
+    data_w = max(len(_number(r.row.value.data)) for r in body)
+    grad_w = max(len(_number(r.row.value.grad)) for r in body)
 
     trees: list[Tree] = []
-    for row in rows:
-        if row.cut:
+    for line in lines:
+        if line.cut:
             label = Text("… deeper nodes not shown: use --json or --dot for the whole graph",
                          style="dim italic")
         else:
-            node = row.node
+            node = line.row.value
+            ref = line.row.is_ref
             label = Text(no_wrap=True, overflow="ellipsis")
-            n = name(row)
-            style = "dim" if row.ref else ("bold" if node.label else "")
+            n = name(line)
+            style = "dim" if ref else ("bold" if node.label else "")
             label.append(n, style=style)
-            label.append(" " * (name_w - 4 * row.depth - cell_len(n) + 2))
-            k = kind(row)
-            kstyle = ("dim" if row.ref else "cyan" if node._prev else
+            label.append(" " * (name_w - 4 * line.row.depth - cell_len(n) + 2))
+            k = kind(line)
+            kstyle = ("dim" if ref else "cyan" if node._prev else
                       "green" if node.label else "yellow")
             label.append(k.ljust(kind_w), style=kstyle)
             label.append("  data ", style="dim")
             label.append(_number(node.data).rjust(data_w))
             label.append("  grad ", style="dim")
             label.append(_number(node.grad).rjust(grad_w), style="magenta")
-        if row.parent < 0:
+        if line.parent < 0:
             tree = Tree(label, guide_style="dim")
         else:
-            tree = trees[row.parent].add(label)
+            tree = trees[line.parent].add(label)
         trees.append(tree)
     width = name_w + 2 + kind_w + len("  data ") + data_w + len("  grad ") + grad_w
     return trees[0], width
@@ -234,16 +218,20 @@ def graph_tree(root: Value, *, max_depth: int = MAX_TREE_DEPTH) -> tuple[Tree, i
 def print_tree(root: Value, variables: dict[str, Value], console: Console | None = None) -> None:
     """The graph as a tree, then every variable's value and gradient."""
     console = console or _stdout()
-    tree, width = graph_tree(root)
+    index = GraphIndex(root, variables)
+    tree, width = graph_tree(root, index=index)
     if not console.is_terminal:
         console.width = max(console.width, width + 1)
-    order = topological_order(root)
-    leaves = sum(1 for n in order if not n._prev)
-    out = root.label or "output"
+    order = index.order
+    inputs = len(index.named_leaves())
+    constants = len(index.leaves()) - inputs
+    out = index.name(root)
     head = Text()
     head.append(f"{out} = {_number(root.data)}", style="bold")
-    head.append(f"   {_plural(len(order), 'node')} ({_plural(leaves, 'leaf', 'leaves')}, "
-                f"{_plural(len(order) - leaves, 'operation')}), grad = d {out} / d node",
+    head.append(f"   {_plural(len(order), 'node')} ({_plural(inputs, 'input')}, "
+                f"{_plural(constants, 'constant')}, "
+                f"{_plural(len(order) - inputs - constants, 'operation')}), "
+                f"grad = d {out} / d node",
                 style="dim")
     console.print(head, soft_wrap=True)
     console.print(tree)

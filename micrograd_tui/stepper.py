@@ -143,33 +143,7 @@ class BackwardStepper:
     # --- words ----------------------------------------------------------------------
     def local_expression(self, node: Value, i: int) -> str:
         """The local derivative d node / d input ``i`` in terms of the graph's names."""
-        op = node._op
-        prev = node._prev
-        name = self.name
-        if op.symbol == "neuron":  # inputs (b, w1..wk, x1..xk)
-            if i == 0:
-                return "1"
-            k = (len(prev) - 1) // 2
-            partner = prev[i + k] if i <= k else prev[i - k]
-            return self._data_of(partner)
-        if op.symbol == "sum":
-            return "1"
-        texts = op.local_text
-        if not texts:
-            return "local"
-        text = texts[i] if i < len(texts) else texts[-1]
-        if len(prev) == 2:
-            values = {"a": prev[0], "b": prev[1]}
-        else:
-            values = {"x": prev[0]} if prev else {}
-        return _SYMBOL.sub(lambda m: self._data_of(values[m.group(1)])
-                           if m.group(1) in values else m.group(1), text)
-
-    def _data_of(self, value: Value) -> str:
-        """How an input's data reads in a formula: ``b.data``, or the number for a constant."""
-        if not value._prev and not value.label:
-            return short_number(value.data)
-        return f"{self.name(value)}.data"
+        return local_expression(node, i, self.name)
 
     def describe(self, node: Value, i: int, local: float, contribution: float) -> str:
         child = node._prev[i]
@@ -180,6 +154,42 @@ class BackwardStepper:
         return (f"{n(child)}.grad += {expr} × {n(node)}.grad"
                 f" = {short_number(local)} × {short_number(node.grad)}"
                 f" = {short_number(contribution)}")
+
+
+def local_expression(node: Value, i: int, name: Callable[[Value], str]) -> str:
+    """The local derivative d node / d input ``i`` written with the graph's own names.
+
+    The engine writes each rule with placeholder names (``d(a * b)/da = b``); here the
+    placeholders become the node's real inputs (``f.data``), or the number itself for a
+    constant, so ``L = d * f`` reads ``f.data`` and never a learner's own ``b``.
+    """
+    op = node._op
+    prev = node._prev
+    if op.symbol == "neuron":  # inputs (b, w1..wk, x1..xk)
+        if i == 0:
+            return "1"
+        k = (len(prev) - 1) // 2
+        partner = prev[i + k] if i <= k else prev[i - k]
+        return data_of(partner, name)
+    if op.symbol == "sum":
+        return "1"
+    texts = op.local_text
+    if not texts:
+        return "local"
+    text = texts[i] if i < len(texts) else texts[-1]
+    if len(prev) == 2:
+        values = {"a": prev[0], "b": prev[1]}
+    else:
+        values = {"x": prev[0]} if prev else {}
+    return _SYMBOL.sub(lambda m: data_of(values[m.group(1)], name)
+                       if m.group(1) in values else m.group(1), text)
+
+
+def data_of(value: Value, name: Callable[[Value], str]) -> str:
+    """How an input's data reads in a formula: ``b.data``, or the number for a constant."""
+    if not value._prev and not value.label:
+        return short_number(value.data)
+    return f"{name(value)}.data"
 
 
 def _is_simple(text: str) -> bool:

@@ -24,13 +24,16 @@ from engine.expr import ExprError, Program, evaluate
 from ..examples import README_EXAMPLE
 from ..graphview import GraphIndex, Row, format_number, short_number
 from ..messages import EvaluationFailed, GradientsChecked, GraphEvaluated, GraphExported
+from ..playground_actions import (ExportFailed, backward_text, export_path, export_report,
+                                  pass_complete_text, root_changed_text, step_failed_text,
+                                  step_text, write_export)
 from ..stepper import BackwardStepper
 from ..widgets.graph_tree import GraphTree
 from ..widgets.node_inspector import NodeInspector, leaf_number_span
 from ..widgets.program_editor import ProgramEditor
 from ..widgets.nav_bar import NavBar
 from .gradcheck import (GRADCHECK_MAX_WORK, GRADCHECK_THREAD_WORK, GradCheckScreen,
-                        run_gradient_check)
+                        run_gradient_check, verdict)
 
 #: programs longer than this are evaluated in a worker thread so the UI stays responsive
 THREAD_SOURCE_CHARS = 2_000
@@ -51,10 +54,12 @@ value) and its **grad** (d root / d this value, filled in by backward).
 * **Ctrl+N** steps through backward **one node at a time**, in topological order, and shows
   the chain rule with the actual numbers, e.g. `a.grad += b.data × c.grad = 2.0 × -3.0`.
   **Ctrl+T** steps back.
-* **Ctrl+L** runs the **gradient check**: each leaf's gradient against central differences.
+* **Ctrl+L** runs the **gradient check**: each input's gradient (then each constant's)
+  against central differences. It runs backward first, so the grads get filled in.
 * **Ctrl+S** **exports** the graph as a Graphviz DOT file (and SVG when `dot` is installed)
   into the current folder.
-* **Ctrl+O** picks which variable is the **root** of the graph.
+* **Ctrl+O** picks which variable is the **root** of the graph; every grad goes back to 0
+  (the old ones were for the old root).
 
 In the graph, **Enter** or **Space** opens a row; Enter on a **↪ shared** row jumps to where
 that value is shown in full (a value used in several places is shown in full only once).
@@ -334,14 +339,17 @@ class PlaygroundScreen(Screen):
         value = self.program.variables[name]
         if self.index is not None and value is self.index.root:
             return
+        old = self.index
         self.root_name = name
         self.index = GraphIndex(value, self.program.variables)
+        # grads from the old root are d(old root)/d(node): nothing stale may stay on show
+        for graph in (old, self.index):
+            for node in graph.order if graph is not None else ():
+                node.grad = 0.0
         self.stepper = None
         self.tree.show(self.index, keep_expansion=False)
         self._inspect_cursor()
-        self._say(Text.assemble("root: ", (name, "bold"), " = ",
-                                (format_number(value.data), "bold"),
-                                f"   ({_nodes(len(self.index))})"))
+        self._say(root_changed_text(name, format_number(value.data), _nodes(len(self.index))))
 
     # --- tree and inspector ---------------------------------------------------------------------
     @on(Tree.NodeHighlighted, "#pg-tree")
@@ -397,6 +405,8 @@ class PlaygroundScreen(Screen):
             return
         assert self.index is not None
         root = self.index.root
+        order = self.index.order
+        before = [node.grad for node in order]
         self.stepper = None
         self.tree.set_step_node(None)
         try:
@@ -410,11 +420,9 @@ class PlaygroundScreen(Screen):
                 self.editor.mark_error(error.line, error.col)
             self._say(f"backward failed: {error}", error=True)
             return
-        changed = self._values_changed()
-        self._say(Text.assemble(
-            "backward from ", (self.index.name(root), "bold"), f": {changed} grads changed.\n",
-            ("Each grad is d ", "dim"), (self.index.name(root), "dim"),
-            ("/d node. Ctrl+G zero grad · Ctrl+N step", "dim")))
+        self._values_changed()
+        changed = sum(1 for node, grad in zip(order, before) if node.grad != grad)
+        self._say(backward_text(self.index.name(root), changed, len(order)))
 
     def action_zero_grad(self) -> None:
         if not self._ready():
@@ -440,15 +448,12 @@ class PlaygroundScreen(Screen):
         try:
             step = stepper.forward()
         except ArithmeticError as error:
-            node = stepper.next_node
-            where = f" at {self.index.name(node)}" if node is not None else ""
-            self._say(f"Step {stepper.position + 1}{where} cannot run: {error}", error=True)
+            self._say(step_failed_text(stepper, self.index.name, error), error=True)
             return
         if step is None:
             self.tree.set_step_node(None)
             self._values_changed()
-            self._say(f"Backward pass complete: {stepper.total} of {stepper.total} steps. "
-                      "Every grad now equals what backward() gives. Ctrl+T steps back.")
+            self._say(pass_complete_text(stepper))
             return
         self._show_step(stepper, started)
 
@@ -463,28 +468,12 @@ class PlaygroundScreen(Screen):
 
     def _show_step(self, stepper: BackwardStepper, started: bool) -> None:
         assert self.index is not None
-        name = self.index.name
         step = stepper.current
-        text = Text()
-        if started:
-            text.append(f"Every grad set to 0, {name(stepper.root)}.grad = 1.\n", "dim")
-        if step is None:
-            self.tree.set_step_node(None)
-            text.append(f"Step 0 of {stepper.total}: {name(stepper.root)}.grad = 1, "
-                        "nothing passed on yet. Ctrl+N steps.")
-        else:
-            node = step.node
-            text.append(f"Step {step.number} of {stepper.total}: ", "bold")
-            text.append(f"{name(node)} = {node._op.symbol}(…) passes its grad on\n")
-            for update in step.updates:
-                text.append(update.text + "\n")
-            text.append(step.formula, "dim italic")
-            self.tree.set_step_node(node)
-            if self.tree.reveal(node) is None:
-                text.append(f"\n({name(node)} is too deep in the tree to show here.)", "dim")
+        self.tree.set_step_node(step.node if step is not None else None)
+        shown = step is None or self.tree.reveal(step.node) is not None
         self._values_changed()
         self._inspect_cursor()
-        self._say(text)
+        self._say(step_text(stepper, self.index.name, started=started, shown=shown))
 
     def action_gradcheck(self) -> None:
         if not self._ready():
@@ -517,9 +506,8 @@ class PlaygroundScreen(Screen):
             return
         assert self.index is not None
         rows = message.rows
-        failed = sum(1 for r in rows if not r.ok)
-        self._say(f"Gradient check: {len(rows) - failed} of {len(rows)} leaves pass.",
-                  error=bool(failed))
+        self._say(f"Gradient check: {verdict(rows)} (it ran backward: the grads are filled in)",
+                  error=not all(r.ok for r in rows))
         self.app.push_screen(GradCheckScreen(rows, self.index.name,
                                              root_name=self.index.name(self.index.root)))
 
@@ -527,39 +515,24 @@ class PlaygroundScreen(Screen):
         if not self._ready():
             return
         assert self.index is not None
-        folder = self.export_dir or Path.cwd()
-        path = _unused_path(folder, "micrograd-graph", ".dot")
+        try:
+            path = export_path(self.export_dir)
+        except ExportFailed as error:
+            self._exported(GraphExported(None, None, str(error)))
+            return
         self._export(self.index.root, path, self.index.name(self.index.root))
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, root, path: Path, title: str) -> None:
-        from engine.export import render_svg, write_dot
-
-        try:
-            dot = write_dot(root, path, title=title)
-        except Exception as error:  # noqa: BLE001
-            self.post_message(GraphExported(None, None, f"could not write {path}: {error}"))
-            return
-        try:
-            svg = render_svg(dot)
-        except Exception as error:  # noqa: BLE001
-            self.post_message(GraphExported(dot, None, f"SVG not drawn: {error}"))
-            return
-        self.post_message(GraphExported(dot, svg))
+        self.post_message(write_export(root, path, title))
 
     @on(GraphExported)
     def _exported(self, message: GraphExported) -> None:
         if message.dot_path is None:
             self._say(message.error, error=True)
-            self.notify(message.error, severity="error")
+            self.notify(message.error, severity="error", markup=False)
             return
-        text = f"Wrote {message.dot_path}"
-        if message.svg_path is not None:
-            text += f" and {message.svg_path.name}"
-        elif not message.error:
-            text += " (install Graphviz's dot to get an SVG too)"
-        if message.error:
-            text += f"; {message.error}"
+        text = export_report(message)
         self.last_export = message.dot_path
         self._say(text)
         self.notify(text, title="Export", markup=False)
@@ -578,12 +551,3 @@ _NO_ROOT = "\0no root"
 
 def _nodes(n: int) -> str:
     return "1 node" if n == 1 else f"{n:,} nodes"
-
-
-def _unused_path(folder: Path, stem: str, suffix: str) -> Path:
-    path = folder / f"{stem}{suffix}"
-    k = 2
-    while path.exists():
-        path = folder / f"{stem}-{k}{suffix}"
-        k += 1
-    return path

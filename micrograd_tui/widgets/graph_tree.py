@@ -9,9 +9,11 @@ them for a moment.
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -23,6 +25,18 @@ from ..graphview import NUMBER_WIDTH, GraphIndex, Row
 INITIAL_ROWS = 60
 #: rows deeper than this do not open: Textual's Tree lays out nested rows recursively
 MAX_DEPTH = 300
+#: the name column is never cut narrower than this: past it the indentation gives way
+MIN_HEAD = 6
+#: the expand icon (or the blank in its place) before each name
+ICON_WIDTH = 2
+#: "to the end of the line" for Strip.crop
+_WHOLE_LINE = 1 << 30
+#: the two number columns and the space between them
+NUMBERS_WIDTH = 2 * NUMBER_WIDTH + 1
+
+
+def _tag(row: Row) -> str:
+    return " (too deep)" if row.depth >= MAX_DEPTH and row.expandable else ""
 
 
 class GraphTree(Tree[Row]):
@@ -96,17 +110,24 @@ class GraphTree(Tree[Row]):
             text.append(self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE,
                         base_style + Style(bold=True))
         else:
-            text.append("  ")
+            text.append(" " * ICON_WIDTH)
         key = id(row.value)
-        for piece, role in row.head:
-            text.append(piece, self._style(role))
-        if row.depth >= MAX_DEPTH and row.expandable:
-            text.append(" (too deep to open)", self._style("tag"))
-        # numbers in two columns that end at the right edge, under the column header
+        tag = _tag(row)
+        # The numbers have fixed widths and end at the right edge, under the column header;
+        # the name gives way first (cut with …), then the indentation (see _render_line).
         data, grad = row.numbers()
-        room = (self.scrollable_content_region.width - row.depth * self.guide_depth
-                - text.cell_len - 2 * NUMBER_WIDTH - 1)
-        text.append(" " * max(2, room))
+        _, room = self._layout(row)
+        pieces = row.head
+        if row.is_ref and row.head_width > room:
+            pieces = pieces[:-1]  # "↪ c#1 shared" -> "↪ c#1": the arrow says it already
+        head = Text(no_wrap=True, end="")
+        for piece, role in pieces:
+            head.append(piece, self._style(role))
+        if head.cell_len > room - len(tag):
+            head.truncate(max(1, room - len(tag)), overflow="ellipsis")
+        head.append(tag, self._style("tag"))
+        text.append_text(head)
+        text.append(" " * (room - head.cell_len + 1))
         text.append(f"{data:>{NUMBER_WIDTH}}", self._style("data"))
         text.append(" ")
         grad_style = self._style("grad")
@@ -117,6 +138,42 @@ class GraphTree(Tree[Row]):
             text.stylize(self._style("step"))
         text.stylize(style)
         return text
+
+    def _layout(self, row: Row) -> tuple[int, int]:
+        """``(levels of indentation left out, cells for the name)`` of ``row``.
+
+        The numbers always fit.  The name column shrinks first, down to ``MIN_HEAD``; past
+        that, whole levels of the row's indentation are left out (``_render_line`` shows a
+        ``…`` where they were), keeping the outermost level and the row's own connector.
+        """
+        gd = self.guide_depth
+        fixed = ICON_WIDTH + 1 + NUMBERS_WIDTH
+        room = self.scrollable_content_region.width - row.depth * gd - fixed
+        least = MIN_HEAD + len(_tag(row))
+        if room >= least:
+            return 0, room
+        # hiding k levels takes k + 1 out and puts one "…" level in their place
+        hidden = min(-(-(least - room) // gd), max(0, row.depth - 3))
+        return hidden, max(room + hidden * gd, len(_tag(row)) + 1)
+
+    def get_label_width(self, node: TreeNode[Row]) -> int:
+        """Rows fill the width exactly, so the tree never scrolls sideways and the numbers
+        are always on screen (a deep row's hidden indentation makes room for its label)."""
+        if node.data is None:
+            return super().get_label_width(node)
+        return max(0, self.scrollable_content_region.width - node.data.depth * self.guide_depth)
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        strip = super()._render_line(y, 0, _WHOLE_LINE, base_style)
+        lines = self._tree_lines
+        row = lines[y].node.data if y < len(lines) else None
+        hidden = self._layout(row)[0] if row is not None else 0
+        if hidden:  # a deep row: "…" stands for the levels of indentation left out
+            gd = self.guide_depth
+            marker = Strip([Segment("…" + " " * (gd - 1), self._style("tag"))], gd)
+            strip = Strip.join([strip.crop(0, gd), marker,
+                                strip.crop(gd * (hidden + 2), strip.cell_length)])
+        return strip.crop(x1, x2)
 
     # --- showing a graph ----------------------------------------------------------------------
     def show(self, index: GraphIndex, *, keep_expansion: bool = True) -> None:
@@ -224,6 +281,13 @@ class GraphTree(Tree[Row]):
             if row is not None:
                 out.append(row.plain())
         return out
+
+    def drawn_lines(self) -> list[str]:
+        """Every line as the tree draws it (guides, name, numbers), cut to the width the
+        learner sees: what scrolling through the tree shows."""
+        width = self.scrollable_content_region.width
+        return [self._render_line(y, 0, width, self.rich_style).text
+                for y in range(len(self._tree_lines))]
 
     # --- values changed ---------------------------------------------------------------------
     def refresh_values(self, *, flash: bool = True) -> int:

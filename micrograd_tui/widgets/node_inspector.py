@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from rich.text import Text
 from textual import on
@@ -20,6 +21,7 @@ from textual.widgets import Input, Label, Static
 from engine.value import Value
 
 from ..graphview import GraphIndex, format_number, short_number
+from ..stepper import local_expression
 
 
 class NodeInspector(VerticalScroll, can_focus=False):
@@ -145,7 +147,12 @@ def describe(index: GraphIndex, value: Value) -> Text:
         t.append("inputs: ", "dim")
         t.append(", ".join(f"{name(c)} = {short_number(c.data)}" for c in value._prev))
         t.append("\n")
-    t.append(op.formula + "\n", "italic")
+    if value._prev:
+        t.append(local_derivatives(value, name) + "\n")
+        t.append("rule: ", "dim")
+        t.append(op.formula + "\n", "italic")  # the engine's own words for the operation
+    else:
+        t.append(op.formula + "\n", "italic")
     t.append("\n")
     if value is index.root:
         t.append("This is the root: backward starts with its grad = 1.\n")
@@ -176,6 +183,51 @@ def describe(index: GraphIndex, value: Value) -> Text:
     return t
 
 
+def local_derivatives(value: Value, name: Callable[[Value], str]) -> str:
+    """``dL/dd = f.data = -2.0,  dL/df = d.data = 4.0``: each local derivative of ``value``
+    with its real inputs' names (never the engine's placeholder ``a``/``b``/``x``)."""
+    inputs = value._prev
+    try:
+        locals_: tuple | None = tuple(value._op.local(value))
+        error = ""
+    except (ArithmeticError, ValueError) as e:
+        locals_, error = None, str(e)
+    counts: dict[int, int] = {}
+    for child in inputs:
+        counts[id(child)] = counts.get(id(child), 0) + 1
+    top = _as_variable(name(value))
+    parts = []
+    for i, child in enumerate(inputs):
+        which = f" (input {i + 1})" if counts[id(child)] > 1 else ""
+        expr = local_expression(value, i, name)
+        part = f"d{top}/d{_as_variable(name(child))}{which} = {expr}"
+        if locals_ is not None and i < len(locals_):
+            local = float(locals_[i])
+            if not _reads_as(expr, local):
+                part += f" = {short_number(local)}"
+        parts.append(part)
+    text = ",  ".join(parts)
+    if error:
+        text += f"  (cannot be computed here: {error})"
+    return text
+
+
+def _reads_as(expr: str, x: float) -> bool:
+    """``expr`` is already the number ``x`` (``1``, ``-1``): no need to say it twice."""
+    try:
+        return float(expr) == x
+    except ValueError:
+        return False
+
+
+def _as_variable(name: str) -> str:
+    """A name as it reads after ``d`` in ``dL/dd``: ``+#1`` becomes ``(+#1)``."""
+    if _PLAIN_NAME.fullmatch(name) or (name.startswith("(") and name.endswith(")")):
+        return name
+    return f"({name})"
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z_]\w*(?:#\d+)?")
 _NUMBER = r"[-+]?\s*(?:\d[\d_]*\.?[\d_]*(?:[eE][-+]?\d+)?|\.\d[\d_]*(?:[eE][-+]?\d+)?)"
 _LEAF_LINE = re.compile(r"^\s*(?P<name>[A-Za-z_]\w*)\s*=\s*(?:Value\(\s*)?(?P<number>"
                         + _NUMBER + r")\s*\)?\s*(?:#.*)?$")

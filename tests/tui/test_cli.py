@@ -44,24 +44,58 @@ def test_eval_default_is_the_readme_example(capsys: pytest.CaptureFixture[str]) 
     assert f"g = {G:.4f}" in out
     assert f"a.grad = {A_GRAD:.4f}" in out
     assert f"b.grad = {B_GRAD:.4f}" in out
+    # two inputs (a, b) and six numbers written in the program, as the gradient check says
+    assert "(2 inputs, 6 constants," in out.splitlines()[0]
     # the tree: the output first, leaves and operations told apart, shared nodes referenced
-    lines = out.splitlines()
-    tree = [tree_line(line) for line in lines[1:lines.index("variables")]]
+    tree = eval_tree(out)
     assert tree[0][:2] == ("g", "+")
     kinds = {(name, kind) for name, kind, _ in tree}
-    assert {("a", "leaf"), ("b", "leaf"), ("f", "**2"), ("·", "const")} <= kinds
+    # earlier values of a reassigned variable are numbered, constants are their value
+    assert {("a", "leaf"), ("b", "leaf"), ("f", "**2"), ("c#1", "+"), ("(2.0)", "const"),
+            ("(10.0)", "const")} <= kinds
     # b is used 5 times: shown in full once, then as references with the same data and grad
-    b_lines = [(kind, rest) for name, kind, rest in tree if name == "b"]
-    assert [kind for kind, _ in b_lines] == ["leaf"] + ["↑ above"] * 4
-    assert len({rest for _, rest in b_lines}) == 1
+    b_lines = [(name, kind, rest) for name, kind, rest in tree if name in ("b", "↪ b")]
+    assert [(name, kind) for name, kind, _ in b_lines] == [("b", "leaf")] + [("↪ b", "shared")] * 4
+    assert len({rest for _, _, rest in b_lines}) == 1
+
+
+def eval_tree(out: str) -> list[tuple[str, str, str]]:
+    lines = out.splitlines()
+    return [tree_line(line) for line in lines[1:lines.index("variables")]]
 
 
 def tree_line(line: str) -> tuple[str, str, str]:
     """(name, kind, "data ... grad ...") of one line of the eval tree."""
     body = line.split("── ", 1)[-1]
     head, _, numbers = body.partition(" data ")
-    words = [w for w in head.split() if not w.startswith("#")]
+    words = head.split()
+    if words[0] == "↪":
+        words = [f"↪ {words[1]}", *words[2:]]
     return words[0], " ".join(words[1:]), " ".join(numbers.split())
+
+
+async def test_eval_names_every_row_as_the_playground_does(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from micrograd_tui.app import MicrogradApp
+
+    code, out, err = run(["eval"], capsys)
+    assert code == 0, err
+    printed = [name for name, _, _ in eval_tree(out)]
+    app = MicrogradApp()
+    async with app.run_test(size=(100, 36)) as pilot:
+        await pilot.pause()
+        tree = app.screen.tree
+        stack = [tree.root]  # open every row, as eval prints every row
+        while stack:
+            node = stack.pop()
+            if node.allow_expand:
+                tree.open(node)
+                stack.extend(node.children)
+        await pilot.pause()
+        shown = [("↪ " if row.is_ref else "") + row.name
+                 for row in (line.node.data for line in tree._tree_lines)]
+    assert printed == shown
+    assert "·" not in out and " #" not in out
 
 
 def test_python_dash_m_runs_eval() -> None:
@@ -231,6 +265,7 @@ def test_lessons_check_dispatches(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
 
 class FakeApp:
     opened: list[dict] = []
+    return_code = 0
 
     def __init__(self, *, source=None, lessons_dir=None) -> None:
         self.kwargs = {"source": source, "lessons_dir": lessons_dir}

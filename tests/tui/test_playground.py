@@ -286,13 +286,23 @@ async def test_gradient_check_passes_for_the_example():
         await pilot.pause()
         modal = app.screen
         assert isinstance(modal, GradCheckScreen)
-        assert modal.passed and len(modal.rows) >= 2
-        assert "pass" in modal.summary().plain
+        assert modal.passed
+        # the README example has two inputs (a, b) and six numbers written in it:
+        # c + 1, 1 + c, d * 2, 3 * d, f / 2.0, 10.0 / f (b**3 and e**2 are exponents)
+        summary = modal.summary().plain
+        assert "2 inputs and 6 constants pass" in summary
+        assert "ran backward" in summary and "filled in" in summary
         table = modal.query_one("#gradcheck-table")
-        assert table.row_count == len(modal.rows)
+        assert table.row_count == len(modal.rows) == 8
+        # named inputs first, constants after them and marked as constants
+        cells = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert [(row[0], row[1]) for row in cells[:2]] == [("a", "input"), ("b", "input")]
+        assert all(row[0].startswith("(") and row[1] == "constant" for row in cells[2:])
         await pilot.press("escape")
         assert isinstance(app.screen, PlaygroundScreen)
-        assert "leaves pass" in playground(app).status_text
+        assert "2 inputs and 6 constants pass" in playground(app).status_text
+        # the check ran backward: the tree shows micrograd's gradients
+        assert row_text(playground(app).tree, "a").endswith("138.8338")
 
 
 async def test_export_writes_a_dot_file_that_names_every_node(tmp_path, monkeypatch):
@@ -426,3 +436,124 @@ async def test_a_backward_that_cannot_be_computed_is_explained_not_raised():
         await pilot.pause()
         assert "gradient check failed" in screen.status_text and "a > 0" in screen.status_text
         assert isinstance(app.screen, PlaygroundScreen)
+
+
+async def test_export_from_a_folder_that_was_deleted_says_so_and_the_app_lives_on(
+        tmp_path, monkeypatch):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()  # the shell's current folder was removed under the app
+    app = MicrogradApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.status.has_class("-error")
+        assert "Export failed" in screen.status_text and "does not exist" in screen.status_text
+        assert screen.last_export is None
+        await pilot.press("ctrl+b")  # still answering
+        await pilot.pause()
+        assert "backward from g" in screen.status_text
+
+
+async def test_a_new_root_starts_with_every_grad_at_zero():
+    app = MicrogradApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        await pilot.press("ctrl+n")  # step through backward from g, to the end
+        await pilot.press(*["ctrl+n"] * (screen.stepper.total - 1))
+        await pilot.pause()
+        assert screen.stepper.done
+        everything = list(screen.index.order)
+        assert screen.program.variables["a"].grad != 0.0
+        screen.query_one("#pg-root").value = "c"
+        await pilot.pause()
+        assert screen.tree.root.data.name == "c"
+        # nothing of d g/d node is left anywhere, on screen or off it
+        assert all(node.grad == 0.0 for node in everything)
+        assert all(n.data.plain().endswith(" 0.0000") for n in screen.tree.built_nodes)
+        assert screen.stepper is None
+        assert "root is now c: press Ctrl+B for backward" in screen.status_text
+        screen.tree.move_cursor(screen.tree.root)
+        await pilot.pause()
+        assert "grad 0.0000" in screen.inspector.text
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert screen.program.variables["c"].grad == 1.0
+        # c = (a + b) doubled twice, minus a: dc/da = 2 * 2 * 1 - 1
+        assert screen.program.variables["a"].grad == pytest.approx(3.0)
+
+
+async def test_backward_counts_every_grad_that_changed_not_only_the_rows_built():
+    source = "x = 0.5\ny = x\n" + "y = y * 1.01 + x\n" * 40
+    app = MicrogradApp(source=source)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        reference = evaluate(source)
+        reference.backward()
+        order = GraphIndex(reference.output, reference.variables).order
+        changed = sum(1 for node in order if node.grad != 0.0)  # every grad started at 0
+        built = {id(n.data.value) for n in screen.tree.built_nodes}
+        assert len(built) < changed  # most of the graph is not built as rows yet
+        assert f"{changed} of {len(order)} grads changed" in screen.status_text
+
+
+LESSON_4 = "a = 2.0\nb = -3.0\nc = 10.0\ne = a * b\nd = e + c\nf = -2.0\nL = d * f\n"
+
+
+async def test_the_inspector_writes_the_local_derivative_with_the_nodes_own_inputs():
+    # the learner's own a, b, d must not be confused with the engine's placeholder names
+    app = MicrogradApp(source=LESSON_4)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        tree = screen.tree
+        tree.move_cursor(tree.root)
+        await pilot.pause()
+        lines = screen.inspector.text.splitlines()
+        assert "dL/dd = f.data = -2.0,  dL/df = d.data = 4.0" in lines
+        # the engine's own rule stays, labelled as the rule
+        rule = screen.program.output._op.formula
+        assert f"rule: {rule}" in lines
+        assert not any(line.startswith("d(a * b)") for line in lines)
+        tree.move_cursor(full_row(tree, "e"))
+        await pilot.pause()
+        assert "de/da = b.data = -3.0,  de/db = a.data = 2.0" in screen.inspector.text
+
+
+async def test_rows_keep_their_numbers_whole_at_80x24():
+    app = MicrogradApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        await pilot.press("ctrl+b")
+        tree = screen.tree
+        stack = [tree.root]  # open every row
+        while stack:
+            node = stack.pop()
+            if node.allow_expand:
+                tree.open(node)
+                stack.extend(node.children)
+        await pilot.pause()
+        width = tree.scrollable_content_region.width
+        drawn = tree.drawn_lines()
+        rows = [line.node.data for line in tree._tree_lines]
+        assert len(drawn) == len(rows) == screen.index.row_count()
+        # drawn in full, many rows would need more than the width
+        assert sum(row.depth * tree.guide_depth + 2 + row.head_width + 1 + 21 > width
+                   for row in rows) > 5
+        cut_names = 0
+        for text, row in zip(drawn, rows):
+            data, grad = row.numbers()
+            assert len(text) <= width
+            assert text.endswith(f"{data:>10} {grad:>10}"), text  # both numbers, whole
+            cut_names += "…" in text
+        assert cut_names  # the names are what gave way
+        assert any("↪ c#1" in text for text in drawn)
