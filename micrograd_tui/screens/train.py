@@ -1,18 +1,15 @@
 """The Train screen: set up a small MLP, train it in a thread, and watch it learn.
 
-The trainer runs in a thread worker and posts throttled progress messages (at most
-``MESSAGE_RATE`` a second, each superseding the one still queued); the screen reads the
-trainer's history on the UI thread to draw.  Every run gets a *generation* number: starting
-over (reset, new settings, a loaded config) makes a new trainer and a new generation, and
-messages from an older run are ignored, so a thread never shares a trainer with the next one.
+Layout, keys and what each key does live here; the parts without widgets live beside it:
+:mod:`micrograd_tui.train_run` (the training thread, its messages, which run is current,
+how often to redraw), :mod:`micrograd_tui.train_view` (the model picture) and
+:mod:`micrograd_tui.train_files` (save, load, CSV export, the model as a program).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import time
-from dataclasses import dataclass
-from pathlib import Path
 from threading import Event
 from typing import Any, Callable
 
@@ -20,31 +17,22 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, get_current_worker
 
 from engine.errors import EngineError
-from engine.persist import ModelFileError
 from engine.train import PRESETS, StepEvent, TrainConfig, Trainer
 
-from ..training_session import (MAX_PLOT_POINTS, curve_axis, decimate, export_history_csv,
-                                grid_axes, model_program)
+from ..train_files import (ActionFailed, config_for_model, export_csv, file_path,
+                           graph_program, load_model, save_model)
+from ..train_run import RedrawPacer, RunControl, TrainingProgressed, TrainingStopped, run_steps
+from ..train_view import compute_view, draw_view, plot_points, view_axes
 from ..widgets.nav_bar import NavBar
 from ..widgets.train_controls import TrainControls
 from ..widgets.train_plots import AccuracyPlot, LossPlot, ModelPlot
 from ..widgets.train_status import TrainStatus
 
-#: progress messages per second, at most (each updates the status line)
-MESSAGE_RATE = 10.0
-#: while training, the loss and accuracy plots together may use this share of the time,
-#: and so may the model picture (computing it and drawing it): redraws are spaced by
-#: their measured cost / share, so a big terminal redraws less often, never slowing training
-PLOT_SHARE = 0.02
-#: ... and never more often than this (seconds)
-MIN_PLOT_INTERVAL = 0.25
-MIN_VIEW_INTERVAL = 0.5
 #: narrower than this, the plots stack (and accuracy hides while the form shows)
 WIDE = 110
 
@@ -143,54 +131,15 @@ class TrainScreen(Screen):
                 tooltip="Hide or show the settings form"),
     ]
 
-    # --- messages from the training thread -----------------------------------------------
-    @dataclass
-    class TrainingProgressed(Message):
-        """Steps were done; ``view`` is a fresh model picture (or None)."""
-
-        generation: int
-        step_count: int
-        event: StepEvent
-        speed: float
-        view: tuple | None = None
-        view_cost: float = 0.0
-
-        def can_replace(self, message: Message) -> bool:
-            # a newer progress report supersedes a queued one, unless that one has a picture
-            return (isinstance(message, TrainScreen.TrainingProgressed)
-                    and (message.view is None or self.view is not None))
-
-    @dataclass
-    class TrainingStopped(Message):
-        """The run ended: ``reason`` is "done", "paused" or "failed" (``error`` says why)."""
-
-        generation: int
-        step_count: int
-        reason: str
-        speed: float | None
-        seconds: float
-        error: str | None = None
-        cpu_seconds: float = 0.0       # CPU time of the training thread
-        process_seconds: float = 0.0   # CPU time of the whole process (all threads)
-
     # --- set up -------------------------------------------------------------------------
     def __init__(self, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._pending_config: TrainConfig | None = None
         self.trainer: Trainer | None = None
-        self.generation = 0
-        self.running = False
-        self._pausing = False
-        self._idle = Event()        # set while no thread is using the trainer
-        self._idle.set()
-        self._after_stop: list[Callable[[], None]] = []
-        self._worker: Worker | None = None
+        self.run_control = RunControl()
+        self.pacer = RedrawPacer()
         self._view_axes: tuple | None = None
-        self._last_plot = 0.0
-        self._view_cost = 0.0       # CPU seconds to compute the model picture (average)
-        #: seconds between two model pictures while training (read by the thread)
-        self.view_interval = MIN_VIEW_INTERVAL
         self.last_event: StepEvent | None = None
         #: steps per second, seconds, CPU seconds of the last run (for the benchmark)
         self.last_run_speed: float | None = None
@@ -221,7 +170,7 @@ class TrainScreen(Screen):
         self.set_class(self.size.width < WIDE, "-narrow")
 
     def on_unmount(self) -> None:
-        self._cancel_run()
+        self.run_control.cancel()
 
     # --- parts ----------------------------------------------------------------------------
     @property
@@ -248,6 +197,15 @@ class TrainScreen(Screen):
     def step_count(self) -> int:
         return self.trainer.step_count if self.trainer is not None else 0
 
+    @property
+    def running(self) -> bool:
+        """A training thread is running (or finishing its step after a pause)."""
+        return self.run_control.running
+
+    @property
+    def _worker(self) -> Worker | None:
+        return self.run_control.worker
+
     # --- public API -------------------------------------------------------------------------
     def load_config(self, config: TrainConfig) -> None:
         """Show ``config`` in the form and start over with it (training is not started)."""
@@ -261,101 +219,48 @@ class TrainScreen(Screen):
         """Not a program screen: ignored (the app may call it on any screen)."""
 
     # --- trainer lifecycle ------------------------------------------------------------------
-    def _cancel_run(self) -> None:
-        """Stop the thread (it ends after its current step) and forget its messages."""
-        if self._worker is not None:
-            self._worker.cancel()
-        self.generation += 1
-        self.running = False
-        self._pausing = False
-        self._after_stop.clear()
-
     def _new_trainer(self, config: TrainConfig) -> None:
         """Start over with ``config``: a new trainer (new weights from the seed), plots cleared."""
-        self._cancel_run()
+        self.run_control.cancel()
         try:
             trainer = Trainer(config)
         except (ValueError, EngineError) as e:
             self.notify(f"Cannot set up training: {e}", severity="error", markup=False)
             return
         self.trainer = trainer
-        # the previous thread (if any) keeps its own trainer; this one is free
-        self._idle = Event()
-        self._idle.set()
+        self.run_control.new_trainer()
         self._setup_view_axes()
         self.last_event = None
         self.loss_plot.clear_history()
         self.accuracy_plot.clear_history()
         self.accuracy_plot.display = self._is_classification()
         cpu = time.thread_time()
-        view = self._compute_view(trainer, self._view_axes)
-        self._view_cost = time.thread_time() - cpu
+        view = compute_view(trainer, self._view_axes)
+        self.pacer.view_cost = time.thread_time() - cpu
         self._draw_model_view(view, step=0)
         self._show_status("ready")
 
     def _is_classification(self) -> bool:
         return self.trainer is not None and self.trainer.train_set.task == "classification"
 
-    def _all_points(self) -> tuple[list, list]:
-        """The data points to draw (training and test), at most a few hundred."""
-        t = self.trainer
-        assert t is not None
-        X = list(t.train_set.X) + (list(t.test_set.X) if t.test_set is not None else [])
-        y = list(t.train_set.y) + (list(t.test_set.y) if t.test_set is not None else [])
-        idx = decimate(len(X), MAX_PLOT_POINTS)
-        if len(idx) < len(X):
-            X, y = [X[i] for i in idx], [y[i] for i in idx]
-        return X, y
-
     def on_model_plot_resized(self, message: ModelPlot.Resized) -> None:
         if self.trainer is None:
             return
         self._setup_view_axes()
-        if self._trainer_free():
-            self._draw_model_view(self._compute_view(self.trainer, self._view_axes),
+        if self.run_control.free:
+            self._draw_model_view(compute_view(self.trainer, self._view_axes),
                                   self.model_plot.grid_step)
 
     def _setup_view_axes(self) -> None:
-        X, _ = self._all_points()
-        dim = self.trainer.train_set.dim if self.trainer else 0
-        if dim == 2:
-            self._view_axes = ("boundary",) + grid_axes(X, *self.model_plot.grid_shape())
-        elif dim == 1:
-            self._view_axes = ("curve", curve_axis(X))
-        else:
+        if self.trainer is None:
             self._view_axes = None
-
-    @staticmethod
-    def _compute_view(trainer: Trainer, axes: tuple | None) -> tuple | None:
-        """The model's picture: ("boundary", xs, ys, grid) or ("curve", xs, preds)."""
-        if axes is None:
-            return None
-        try:
-            if axes[0] == "boundary":
-                _, xs, ys = axes
-                return ("boundary", xs, ys, trainer.predict_grid(xs, ys))
-            _, xs = axes
-            return ("curve", xs, trainer.predict_many([(x,) for x in xs]))
-        except (ArithmeticError, ValueError):
-            return None
+            return
+        X, _ = plot_points(self.trainer)
+        self._view_axes = view_axes(self.trainer.train_set.dim, X, self.model_plot.grid_shape())
 
     def _draw_model_view(self, view: tuple | None, step: int | None) -> None:
-        if self.trainer is None:
-            return
-        X, y = self._all_points()
-        dim = self.trainer.train_set.dim
-        if dim == 2:
-            if view is None:
-                self.model_plot.show_boundary(X, y, step=step)
-            else:
-                self.model_plot.show_boundary(X, y, view[1], view[2], view[3], step=step)
-        elif dim == 1:
-            if view is None:
-                self.model_plot.show_curve(X, y, step=step)
-            else:
-                self.model_plot.show_curve(X, y, view[1], view[2], step=step)
-        else:
-            self.model_plot.show_message(f"{dim}-D data: no picture")
+        if self.trainer is not None:
+            draw_view(self.model_plot, self.trainer, view, step)
 
     def _show_status(self, state: str | None = None, speed: float | None = None) -> None:
         t = self.trainer
@@ -371,7 +276,7 @@ class TrainScreen(Screen):
         self.loss_plot.show_history(t.history, count)
         if self._is_classification():
             self.accuracy_plot.show_history(t.history, count)
-        self._last_plot = time.monotonic()
+        self.pacer.plotted()
 
     # --- running ----------------------------------------------------------------------------
     def _start(self, max_steps: int | None) -> None:
@@ -384,92 +289,50 @@ class TrainScreen(Screen):
                         markup=False)
             return
         if self.trainer.done and max_steps is None:
-            self.notify(f"Training is done ({self.trainer.step_count} steps): reset (F7) or "
-                        "raise Steps to go on.", markup=False)
+            self._say_done()
             return
-        if not self._idle.is_set():
+        run = self.run_control
+        if not run.idle.is_set():
             # the last thread is finishing its step: start when it has
-            self._after_stop.append(lambda: self._start(max_steps))
+            run.after_stop(lambda: self._start(max_steps))
             return
-        self.generation += 1
-        self.running = True
-        self._pausing = False
-        idle = Event()
-        self._idle = idle
+        generation, idle = run.begin()
         self._show_status("running")
         # the plots were just drawn: the first redraws come after their interval
-        self._last_plot = time.monotonic()
-        self._update_view_interval()
-        self._worker = self._train(self.trainer, self.generation, max_steps, idle)
+        self.pacer.plotted()
+        self.pacer.update_view_interval(self.model_plot.draw_cost)
+        run.worker = self._train(self.trainer, generation, max_steps, idle)
 
     @work(thread=True, exclusive=True, group="train", exit_on_error=False)
     def _train(self, trainer: Trainer, generation: int, max_steps: int | None,
                idle: Event) -> None:
-        """Train in a thread; report at most MESSAGE_RATE times a second; stop when cancelled."""
+        """The training thread: :func:`~micrograd_tui.train_run.run_steps` for this screen."""
         worker = get_current_worker()
-        post = self.post_message
-        interval = 1.0 / MESSAGE_RATE
-        compute_view = self._compute_view
-        start = time.perf_counter()
-        cpu_start = time.thread_time()
-        process_start = time.process_time()
-        start_count = trainer.step_count
-        last_post = last_view = start
-        reason, error = "paused", None
-        try:
-            for event in trainer.steps(max_steps):
-                if worker.is_cancelled:
-                    break
-                now = time.perf_counter()
-                if now - last_post >= interval:
-                    view, view_cost = None, 0.0
-                    if now - last_view >= self.view_interval:
-                        cpu = time.thread_time()
-                        view = compute_view(trainer, self._view_axes)
-                        view_cost = time.thread_time() - cpu
-                        last_view = now = time.perf_counter()
-                    done = trainer.step_count - start_count
-                    post(self.TrainingProgressed(generation, trainer.step_count, event,
-                                                 done / (now - start), view, view_cost))
-                    last_post = now
-            else:
-                reason = "done" if trainer.done else "paused"
-        except Exception as e:  # a numeric overflow, a bad setting: report, never crash
-            reason, error = "failed", str(e) or type(e).__name__
-        finally:
-            seconds = time.perf_counter() - start
-            done = trainer.step_count - start_count
-            idle.set()
-            post(self.TrainingStopped(generation, trainer.step_count, reason,
-                                      done / seconds if seconds > 0 and done else None,
-                                      seconds, error, time.thread_time() - cpu_start,
-                                      time.process_time() - process_start))
+        pacer = self.pacer
+        run_steps(trainer, max_steps, generation=generation, idle=idle, post=self.post_message,
+                  cancelled=lambda: worker.is_cancelled,
+                  picture=lambda: compute_view(trainer, self._view_axes),
+                  picture_interval=lambda: pacer.view_interval)
 
-    def on_train_screen_training_progressed(self, message: TrainingProgressed) -> None:
-        if message.generation != self.generation:
+    def on_training_progressed(self, message: TrainingProgressed) -> None:
+        if not self.run_control.is_current(message.generation):
             return
         self.last_event = message.event
         self._show_status("running", message.speed)
         if message.view is not None:
             self._draw_model_view(message.view, message.event.step + 1)
-            c = message.view_cost
-            self._view_cost = 0.7 * self._view_cost + 0.3 * c if self._view_cost else c
-            self._update_view_interval()
+            self.pacer.view_computed(message.view_cost)
+            self.pacer.update_view_interval(self.model_plot.draw_cost)
         cost = self.loss_plot.draw_cost
         if self.accuracy_plot.display:
             cost += self.accuracy_plot.draw_cost
-        if time.monotonic() - self._last_plot >= max(MIN_PLOT_INTERVAL, cost / PLOT_SHARE):
+        if self.pacer.plots_due(cost):
             self._redraw_history()
 
-    def _update_view_interval(self) -> None:
-        cost = self._view_cost + self.model_plot.draw_cost
-        self.view_interval = max(MIN_VIEW_INTERVAL, cost / PLOT_SHARE)
-
-    def on_train_screen_training_stopped(self, message: TrainingStopped) -> None:
-        if message.generation != self.generation:
+    def on_training_stopped(self, message: TrainingStopped) -> None:
+        if not self.run_control.is_current(message.generation):
             return
-        self.running = False
-        self._pausing = False
+        self.run_control.stopped()
         self.last_run_speed = message.speed
         self.last_run_seconds = message.seconds
         self.last_run_cpu_seconds = message.cpu_seconds
@@ -478,50 +341,38 @@ class TrainScreen(Screen):
         assert t is not None
         if t.history:
             self.last_event = t.history[-1]
-        state = message.reason
         if message.error:
             self.notify(f"Training stopped: {message.error}", severity="error", markup=False,
                         timeout=8)
-        self._show_status(state, message.speed)
+        self._show_status(message.reason, message.speed)
         self._redraw_history()
-        self._draw_model_view(self._compute_view(t, self._view_axes), t.step_count)
-        pending, self._after_stop = self._after_stop, []
-        for fn in pending:
+        self._draw_model_view(compute_view(t, self._view_axes), t.step_count)
+        for fn in self.run_control.take_after_stop():
             fn()
 
-    def _trainer_free(self) -> bool:
-        """No thread is using the trainer (the UI may read and change it)."""
-        return self._idle.is_set() and not self.running
-
-    def _when_idle(self, fn: Callable[[], None]) -> None:
-        """Run ``fn`` now if no thread uses the trainer, else pause and run it after."""
-        if self._trainer_free():
-            fn()
-            return
-        self._after_stop.append(fn)
-        if self._worker is not None:
-            self._worker.cancel()
+    def _say_done(self) -> None:
+        assert self.trainer is not None
+        self.notify(f"Training is done ({self.trainer.step_count} steps): reset (F7) or "
+                    "raise Steps to go on.", markup=False)
 
     # --- actions ------------------------------------------------------------------------------
     def action_run_pause(self) -> None:
-        if not self.running:
+        run = self.run_control
+        if not run.running:
             self._start(None)
-        elif not self._pausing:
-            self._pausing = True
-            if self._worker is not None:
-                self._worker.cancel()
+        elif not run.pausing:
+            run.pause()
             self._show_status("pausing")
         else:  # pressed again while pausing: go on once the thread has stopped
-            self._after_stop.append(lambda: self._start(None))
+            run.after_stop(lambda: self._start(None))
 
     def action_step(self) -> None:
         if self.running:
-            if not self._pausing:
+            if not self.run_control.pausing:
                 self.action_run_pause()
             return
         if self.trainer is not None and self.trainer.done:
-            self.notify(f"Training is done ({self.trainer.step_count} steps): reset (F7) or "
-                        "raise Steps to go on.", markup=False)
+            self._say_done()
             return
         self._start(1)
 
@@ -541,8 +392,8 @@ class TrainScreen(Screen):
         t = self.trainer
         if t is not None and message.config == t.config:
             return
-        if t is not None and self._trainer_free() and self._only_steps_changed(t.config,
-                                                                             message.config):
+        if t is not None and self.run_control.free and self._only_steps_changed(t.config,
+                                                                              message.config):
             # keep what was learned: a longer (or shorter) run of the same training
             t.set_steps(message.config.steps)  # keeps weights and optimizer state
             self._show_status("done" if t.done else "paused" if t.step_count else "ready")
@@ -553,118 +404,79 @@ class TrainScreen(Screen):
     def _only_steps_changed(old: TrainConfig, new: TrainConfig) -> bool:
         return dataclasses.replace(old, steps=new.steps) == new
 
-    # --- files ------------------------------------------------------------------------------
-    def _path(self, text: str, what: str) -> str | None:
-        if not text:
-            self.notify(f"Type a file name for the {what} first.", severity="warning")
+    # --- files (the work is in train_files; it runs when no thread uses the trainer) ---------
+    def _attempt(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)``; an :class:`ActionFailed` is shown and gives None."""
+        try:
+            return fn(*args)
+        except ActionFailed as e:
+            self.notify(str(e), severity=e.severity, timeout=e.timeout, markup=False)
             return None
-        return str(Path(text).expanduser())
 
-    def action_save_model(self) -> None:
-        path = self._path(self.controls.model_path, "model")
+    def _tell(self, fn: Callable[..., str], *args: Any) -> None:
+        """``fn(*args)`` and show what it says (or why it failed)."""
+        said = self._attempt(fn, *args)
+        if said is not None:
+            self.notify(said, markup=False)
+
+    def _write(self, text: str, what: str, write: Callable[[Trainer, str], str]) -> None:
+        """``write(trainer, path)`` to the path typed in a field, when the trainer is free."""
+        path = self._attempt(file_path, text, what)
         if path is None or self.trainer is None:
             return
         trainer = self.trainer
+        self.run_control.when_free(lambda: self._tell(write, trainer, path))
 
-        def save() -> None:
-            try:
-                trainer.save(path)
-            except (OSError, EngineError, ValueError) as e:
-                self.notify(f"Could not save the model to {path}: {e}", severity="error",
-                            markup=False, timeout=8)
-                return
-            self.notify(f"Saved the model to {path}", markup=False)
-
-        self._when_idle(save)
+    def action_save_model(self) -> None:
+        self._write(self.controls.model_path, "model", save_model)
 
     def action_load_model(self) -> None:
-        path = self._path(self.controls.model_path, "model")
+        path = self._attempt(file_path, self.controls.model_path, "model")
         if path is None or self.trainer is None:
             return
 
         def load() -> None:
-            trainer = self.trainer
-            assert trainer is not None
-            try:
-                model = Trainer.load_model(path)
-            except (ModelFileError, OSError, ValueError) as e:
-                reason = str(e)
-                if not reason.startswith(path):
-                    reason = f"{path}: {reason}"
-                self.notify(f"Could not load the model: {reason}", severity="error",
-                            markup=False, timeout=8)
-                return
-            dim = trainer.train_set.dim
-            if model.nin != dim or model.nouts[-1] != 1:
-                self.notify(f"Could not load the model: {path}: it takes {model.nin} input(s) "
-                            f"and has {model.nouts[-1]} output(s); the {trainer.config.dataset} "
-                            f"data needs {dim} and 1", severity="error", markup=False, timeout=8)
-                return
-            self._use_model(model)
-            self.notify(f"Loaded the model from {path}", markup=False)
+            model = self._attempt(load_model, self.trainer, path)
+            if model is not None and self._use_model(model):
+                self.notify(f"Loaded the model from {path}", markup=False)
 
-        self._when_idle(load)
+        self.run_control.when_free(load)
 
-    def _use_model(self, model: Any) -> None:
-        """Put a loaded model in the trainer; its shape goes into the form."""
+    def _use_model(self, model: Any) -> bool:
+        """Put a loaded model in the trainer (its shape goes into the form); False when its
+        shape does not fit (the reason has been shown)."""
         trainer = self.trainer
         assert trainer is not None
-        config = dataclasses.replace(trainer.config, hidden=tuple(model.nouts[:-1]),
-                                     activation=model.activation)
+        config = self._attempt(config_for_model, trainer.config, model)
+        if config is None:
+            return False
         if config != trainer.config:
             # another shape: start over with it (the form shows it), then use the weights
-            problems = config.problems()
-            if problems:
-                self.notify(f"Could not use the loaded model: {problems[0]}",
-                            severity="error", markup=False, timeout=8)
-                return
             self.controls.set_config(config)
             self._new_trainer(config)
             trainer = self.trainer
             assert trainer is not None
         trainer.model = model
-        self._draw_model_view(self._compute_view(trainer, self._view_axes), trainer.step_count)
+        self._draw_model_view(compute_view(trainer, self._view_axes), trainer.step_count)
+        return True
 
     def action_export_csv(self) -> None:
-        path = self._path(self.controls.csv_path, "loss CSV")
-        if path is None or self.trainer is None:
-            return
-        trainer = self.trainer
-
-        def export() -> None:
-            history = list(trainer.history)
-            if not history:
-                self.notify("Nothing to export yet: train first (ctrl+r).", severity="warning")
-                return
-            try:
-                export_history_csv(history, path)
-            except OSError as e:
-                self.notify(f"Could not write {path}: {e.strerror or e}", severity="error",
-                            markup=False, timeout=8)
-                return
-            self.notify(f"Wrote {len(history)} steps to {path}", markup=False)
-
-        self._when_idle(export)
+        self._write(self.controls.csv_path, "loss CSV", export_csv)
 
     def action_open_graph(self) -> None:
         if self.trainer is None:
             return
 
         def open_graph() -> None:
-            trainer = self.trainer
-            assert trainer is not None
-            x = list(trainer.train_set.X[0])
-            try:
-                program = model_program(trainer.model, x)
-            except ValueError as e:
-                self.notify(str(e), severity="warning", markup=False, timeout=8)
+            found = self._attempt(graph_program, self.trainer)
+            if found is None:
                 return
             opener = getattr(self.app, "open_in_playground", None)
             if opener is None:
                 self.notify("No playground in this app.", severity="warning")
                 return
-            opener(program.source)
-            self.app.notify(f"The model on the input ({', '.join(f'{v:.3g}' for v in x)}): "
-                            f"{program.note}", markup=False)
+            source, note = found
+            opener(source)
+            self.app.notify(note, markup=False)
 
-        self._when_idle(open_graph)
+        self.run_control.when_free(open_graph)

@@ -465,3 +465,21 @@ def test_accuracy_is_never_rounded_up_to_100():
     assert format_accuracy(0.995) == "99.5%"
     assert format_accuracy(0.9999) == "99.9%"
     assert format_accuracy(None) == "–"
+
+
+async def test_a_model_whose_shape_cannot_be_used_is_refused_without_claiming_success(tmp_path):
+    from engine.nn import MLP
+
+    path = tmp_path / "wide.json"
+    MLP(2, [200, 1]).save(path)  # more neurons in a layer than the form allows
+    app = TrainApp(SMALL)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        before = weights(screen.trainer)
+        screen.query_one("#model-path", Input).value = str(path)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        said = [m for _, m in app.messages]
+        assert any("Could not use the loaded model" in m for m in said)
+        assert not any(m.startswith("Loaded the model") for m in said)
+        assert weights(screen.trainer) == before

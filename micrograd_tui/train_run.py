@@ -1,0 +1,228 @@
+"""A training run in a thread, and the Train screen's bookkeeping around it.
+
+The trainer runs in a thread worker (:func:`run_steps` is its body) and posts throttled
+progress messages (at most ``MESSAGE_RATE`` a second, each superseding the one still queued);
+the screen reads the trainer's history on the UI thread to draw.  Every run gets a
+*generation* number (:class:`RunControl`): starting over (reset, new settings, a loaded
+config) makes a new trainer and a new generation, and messages from an older run are
+ignored, so a thread never shares a trainer with the next one.  :class:`RedrawPacer` spaces
+the redraws by what they cost, so drawing never slows training much.
+
+No widgets here: the thread touches only the trainer it was given and ``post``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from threading import Event
+from typing import TYPE_CHECKING, Callable
+
+from textual.message import Message
+
+from engine.train import StepEvent, Trainer
+
+if TYPE_CHECKING:
+    from textual.worker import Worker
+
+#: progress messages per second, at most (each updates the status line)
+MESSAGE_RATE = 10.0
+#: while training, the loss and accuracy plots together may use this share of the time,
+#: and so may the model picture (computing it and drawing it): redraws are spaced by
+#: their measured cost / share, so a big terminal redraws less often, never slowing training
+PLOT_SHARE = 0.02
+#: ... and never more often than this (seconds)
+MIN_PLOT_INTERVAL = 0.25
+MIN_VIEW_INTERVAL = 0.5
+
+
+# --- messages from the training thread -----------------------------------------------------
+
+@dataclass
+class TrainingProgressed(Message):
+    """Steps were done; ``view`` is a fresh model picture (or None)."""
+
+    generation: int
+    step_count: int
+    event: StepEvent
+    speed: float
+    view: tuple | None = None
+    view_cost: float = 0.0
+
+    def can_replace(self, message: Message) -> bool:
+        # a newer progress report supersedes a queued one, unless that one has a picture
+        return (isinstance(message, TrainingProgressed)
+                and (message.view is None or self.view is not None))
+
+
+@dataclass
+class TrainingStopped(Message):
+    """The run ended: ``reason`` is "done", "paused" or "failed" (``error`` says why)."""
+
+    generation: int
+    step_count: int
+    reason: str
+    speed: float | None
+    seconds: float
+    error: str | None = None
+    cpu_seconds: float = 0.0       # CPU time of the training thread
+    process_seconds: float = 0.0   # CPU time of the whole process (all threads)
+
+
+# --- the thread's body ---------------------------------------------------------------------
+
+def run_steps(trainer: Trainer, max_steps: int | None, *, generation: int, idle: Event,
+              post: Callable[[Message], object], cancelled: Callable[[], bool],
+              picture: Callable[[], tuple | None],
+              picture_interval: Callable[[], float]) -> None:
+    """Train; report at most MESSAGE_RATE times a second; stop when ``cancelled()``.
+
+    ``picture()`` computes the model picture, at most once every ``picture_interval()``
+    seconds (both are read at every report, so the screen may change them meanwhile).
+    Always ends by setting ``idle`` and posting :class:`TrainingStopped`; an exception from
+    a step (a numeric overflow, a bad setting) is reported there, never raised.
+    """
+    interval = 1.0 / MESSAGE_RATE
+    start = time.perf_counter()
+    cpu_start = time.thread_time()
+    process_start = time.process_time()
+    start_count = trainer.step_count
+    last_post = last_view = start
+    reason, error = "paused", None
+    try:
+        for event in trainer.steps(max_steps):
+            if cancelled():
+                break
+            now = time.perf_counter()
+            if now - last_post >= interval:
+                view, view_cost = None, 0.0
+                if now - last_view >= picture_interval():
+                    cpu = time.thread_time()
+                    view = picture()
+                    view_cost = time.thread_time() - cpu
+                    last_view = now = time.perf_counter()
+                done = trainer.step_count - start_count
+                post(TrainingProgressed(generation, trainer.step_count, event,
+                                        done / (now - start), view, view_cost))
+                last_post = now
+        else:
+            reason = "done" if trainer.done else "paused"
+    except Exception as e:  # a numeric overflow, a bad setting: report, never crash
+        reason, error = "failed", str(e) or type(e).__name__
+    finally:
+        seconds = time.perf_counter() - start
+        done = trainer.step_count - start_count
+        idle.set()
+        post(TrainingStopped(generation, trainer.step_count, reason,
+                             done / seconds if seconds > 0 and done else None,
+                             seconds, error, time.thread_time() - cpu_start,
+                             time.process_time() - process_start))
+
+
+# --- run, pause, step, reset: who may use the trainer ---------------------------------------
+
+def _set_event() -> Event:
+    event = Event()
+    event.set()
+    return event
+
+
+class RunControl:
+    """Which run is current, whether it runs or is pausing, and what waits for it to stop.
+
+    Used on the UI thread only.  ``idle`` is set while no thread uses the trainer; a thread
+    sets its own run's ``idle`` when it ends.
+    """
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self.running = False
+        self.pausing = False
+        self.idle = _set_event()
+        self.worker: Worker | None = None
+        self._after_stop: list[Callable[[], None]] = []
+
+    @property
+    def free(self) -> bool:
+        """No thread is using the trainer (the UI may read and change it)."""
+        return self.idle.is_set() and not self.running
+
+    def is_current(self, generation: int) -> bool:
+        return generation == self.generation
+
+    def cancel(self) -> None:
+        """Stop the thread (it ends after its current step) and forget its messages."""
+        if self.worker is not None:
+            self.worker.cancel()
+        self.generation += 1
+        self.running = False
+        self.pausing = False
+        self._after_stop.clear()
+
+    def new_trainer(self) -> None:
+        """A new trainer: the previous thread (if any) keeps its own; this one is free."""
+        self.idle = _set_event()
+
+    def begin(self) -> tuple[int, Event]:
+        """A run starts: its generation, and the event its thread sets when it ends."""
+        self.generation += 1
+        self.running = True
+        self.pausing = False
+        self.idle = Event()
+        return self.generation, self.idle
+
+    def pause(self) -> None:
+        self.pausing = True
+        if self.worker is not None:
+            self.worker.cancel()
+
+    def after_stop(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` once the current run has stopped (see :meth:`take_after_stop`)."""
+        self._after_stop.append(fn)
+
+    def when_free(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` now if no thread uses the trainer, else pause and run it after."""
+        if self.free:
+            fn()
+            return
+        self._after_stop.append(fn)
+        if self.worker is not None:
+            self.worker.cancel()
+
+    def stopped(self) -> None:
+        """The current run's thread has stopped."""
+        self.running = False
+        self.pausing = False
+
+    def take_after_stop(self) -> list[Callable[[], None]]:
+        pending, self._after_stop = self._after_stop, []
+        return pending
+
+
+# --- how often to redraw while training -----------------------------------------------------
+
+class RedrawPacer:
+    """Spaces redraws by their measured cost: drawing takes at most ``PLOT_SHARE`` of the time."""
+
+    def __init__(self) -> None:
+        self.last_plot = 0.0
+        #: CPU seconds to compute the model picture (running average)
+        self.view_cost = 0.0
+        #: seconds between two model pictures while training (read by the thread)
+        self.view_interval = MIN_VIEW_INTERVAL
+
+    def plotted(self) -> None:
+        """The loss and accuracy plots were just drawn."""
+        self.last_plot = time.monotonic()
+
+    def plots_due(self, draw_cost: float) -> bool:
+        """Time to redraw the plots, whose redraw costs ``draw_cost`` CPU seconds?"""
+        return time.monotonic() - self.last_plot >= max(MIN_PLOT_INTERVAL, draw_cost / PLOT_SHARE)
+
+    def view_computed(self, cost: float) -> None:
+        """The thread computed a model picture in ``cost`` CPU seconds."""
+        self.view_cost = 0.7 * self.view_cost + 0.3 * cost if self.view_cost else cost
+
+    def update_view_interval(self, draw_cost: float) -> None:
+        """Space the model pictures by their cost (computing, plus ``draw_cost`` to draw)."""
+        self.view_interval = max(MIN_VIEW_INTERVAL, (self.view_cost + draw_cost) / PLOT_SHARE)
