@@ -14,40 +14,32 @@ _INF = math.inf
 def topological_order(root: Value) -> list[Value]:
     """Every node ``root`` depends on, inputs before the nodes that use them; ``root`` last.
 
-    Iterative (an explicit stack), so a chain of a million nodes is fine, and deterministic:
-    the same graph always gives the same order (a node's leaf inputs in ``_prev`` order, then
-    its other inputs' subgraphs, first input first).
+    A depth-first walk with an explicit stack of (node, iterator over its inputs), so a chain
+    of a million nodes is fine, in the order a recursive walk would take: deterministic, a
+    node's inputs visited in ``_prev`` order.
     """
     order: list[Value] = []
-    seen: set[Value] = set()
-    stack: list[Value | None] = [root]
-    push = stack.append
-    pop = stack.pop
+    seen: set[Value] = {root}
     add = seen.add
     covered = seen.issuperset
     emit = order.append
+    stack = [(root, iter(root._prev))]
+    push = stack.append
+    pop = stack.pop
     while stack:
-        node = pop()
-        if node is None:
-            emit(pop())
-            continue
-        if node in seen:
-            continue
-        add(node)
-        prev = node._prev
-        if prev:
-            push(node)
-            push(None)
-            if len(prev) > 2 and covered(prev):
-                continue  # every input already placed: common for fused neurons
-            for child in prev:
-                if child not in seen and not child._prev:
-                    add(child)  # a leaf needs no second visit: place it now
-                    emit(child)
-            for child in reversed(prev):
-                if child not in seen:
-                    push(child)
+        node, inputs = stack[-1]
+        for child in inputs:
+            if child not in seen:
+                add(child)
+                prev = child._prev
+                # a node whose inputs are all placed already (common for fused neurons, whose
+                # weights every sample shares) is placed at once, without a walk of its inputs
+                if prev and (len(prev) < 3 or not covered(prev)):
+                    push((child, iter(prev)))
+                    break
+                emit(child)
         else:
+            pop()
             emit(node)
     return order
 
