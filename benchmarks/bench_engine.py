@@ -223,6 +223,34 @@ def chain(n: int) -> None:
     gc.collect()
 
 
+def hostile_programs() -> None:
+    """The expression language promises that no input takes more than a fraction of a second:
+    time the worst inputs we know (the fuzz tests check what they raise, not how long)."""
+    from engine.expr import MAX_SOURCE_CHARS, ExprError, evaluate
+
+    cases = {
+        "9**9**9**9": "x = 9**9**9**9",
+        "deep brackets": "x = " + "(" * 60 + "1" + ")" * 60,
+        "too deep brackets": "x = " + "(" * 5000 + "1" + ")" * 5000,
+        "20,000 chars of '-'": "x = " + "-" * (MAX_SOURCE_CHARS - 10) + "1",
+        "500 statements": "\n".join(f"a{i} = {i}.5 * 2" for i in range(500)),
+        "long chain": "a = 1.0\n" + "\n".join("a = a * 1.0001 + a" for _ in range(400)),
+        "junk": "".join(chr(32 + (i * 7919) % 95) for i in range(MAX_SOURCE_CHARS)),
+    }
+    print("\nexpression language, hostile inputs (evaluate, best of 3)")
+    for name, source in cases.items():
+        best = float("inf")
+        outcome = "ok"
+        for _ in range(3):
+            t0 = time.perf_counter()
+            try:
+                evaluate(source)
+            except ExprError as e:
+                outcome = f"ExprError: {e.message[:40]}"
+            best = min(best, time.perf_counter() - t0)
+        print(f"  {name:<22} {best * 1000:8.1f} ms   {outcome}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=7, help="timed steps per contender")
@@ -231,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Python {sys.version.split()[0]} on {sys.platform}\n")
     demo_tables(args.steps)
     chain(args.chain)
+    hostile_programs()
     return 0
 
 

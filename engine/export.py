@@ -13,8 +13,10 @@ Standard library only.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -141,25 +143,34 @@ def write_dot(root: Value, path: str | Path, *, title: str = "") -> Path:
 
 
 def render_svg(dot_path: str | Path, svg_path: str | Path | None = None, *,
-               timeout: float = 30.0) -> Path | None:
+               timeout: float = 10.0) -> Path | None:
     """Draw a ``.dot`` file as SVG with Graphviz (next to it unless ``svg_path`` is given).
 
     Returns the SVG's path, or ``None`` when the ``dot`` program is not installed.  A
-    failing or too slow ``dot`` raises :class:`ExportError` with its message.
+    failing or too slow ``dot`` raises :class:`ExportError` with its message.  ``dot`` writes
+    a temporary file that replaces the SVG only when it succeeded, so a failure never leaves
+    half a picture.
     """
     dot = shutil.which("dot")
     if dot is None:
         return None
     dot_path = Path(dot_path)
     out = Path(svg_path) if svg_path is not None else dot_path.with_suffix(".svg")
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
     try:
-        done = subprocess.run([dot, "-Tsvg", str(dot_path), "-o", str(out)],
-                              capture_output=True, text=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        raise ExportError(f"dot took longer than {timeout:g} s on {dot_path}") from None
-    except OSError as e:
-        raise ExportError(f"could not run dot: {e}") from None
-    if done.returncode != 0:
-        reason = (done.stderr or done.stdout or "").strip() or f"exit code {done.returncode}"
-        raise ExportError(f"dot failed on {dot_path}: {reason}")
+        try:
+            done = subprocess.run([dot, "-Tsvg", str(dot_path), "-o", tmp],
+                                  capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise ExportError(f"dot took longer than {timeout:g} s on {dot_path}") from None
+        except OSError as e:
+            raise ExportError(f"could not run dot: {e}") from None
+        if done.returncode != 0:
+            reason = (done.stderr or done.stdout or "").strip() or f"exit code {done.returncode}"
+            raise ExportError(f"dot failed on {dot_path}: {reason}")
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
     return out

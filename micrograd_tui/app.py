@@ -49,6 +49,16 @@ class MicrogradApp(App[None]):
     def on_mount(self) -> None:
         self.switch_mode(self.start_mode)
 
+    def notify(self, message: str, *, title: str = "", severity: str = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification is plain text, whatever the caller asked.
+
+        Notifications carry user text (file paths, program names, lesson answers); one ``[``
+        in it rendered as markup could end the app.  Widgets' ``notify`` comes here too.
+        """
+        super().notify(message, title=title, severity=severity,  # type: ignore[arg-type]
+                       timeout=timeout, markup=False)
+
     # --- actions ---------------------------------------------------------------------
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

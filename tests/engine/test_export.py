@@ -217,3 +217,16 @@ def test_render_svg_reports_dot_failure(monkeypatch: pytest.MonkeyPatch, tmp_pat
     dot = write_dot(Value(1.0), tmp_path / "g.dot")
     with pytest.raises(ExportError, match="syntax error in line 3"):
         render_svg(dot)
+
+
+def test_a_failing_dot_leaves_the_previous_svg_untouched(monkeypatch: pytest.MonkeyPatch,
+                                                         tmp_path: Path) -> None:
+    # a dot that writes half a picture and then fails
+    _fake_dot(tmp_path, 'echo "<svg partial" > "$4"\necho "out of memory" >&2\nexit 1\n',
+              monkeypatch)
+    dot = write_dot(Value(1.0), tmp_path / "g.dot")
+    (tmp_path / "g.svg").write_text("<svg>old</svg>")
+    with pytest.raises(ExportError, match="out of memory"):
+        render_svg(dot)
+    assert (tmp_path / "g.svg").read_text() == "<svg>old</svg>"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "g.dot", "g.svg"]

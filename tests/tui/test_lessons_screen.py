@@ -203,3 +203,19 @@ async def test_a_folder_with_broken_lessons(data_dir: Path, tmp_path: Path) -> N
         assert "broken" in title(app)
         assert "program_syntax.md:11:" in body(app)
         assert not app.screen.query_one(CheckPanel).display
+
+
+async def test_a_notice_carrying_a_path_with_brackets_is_shown_as_plain_text(
+        tmp_path: Path, monkeypatch) -> None:
+    # a data folder whose name looks like markup: the notice names it and must not crash
+    odd = tmp_path / "a[/]b [bold]c"
+    odd.mkdir(parents=True)
+    monkeypatch.setenv("MICROGRAD_TUI_DATA_DIR", str(odd))
+    (odd / FILE_NAME).write_text("{ this is not json")
+    app = MicrogradApp(start_mode="lessons")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.pause(0.2)
+        notices = [n.message for n in app._notifications]
+        assert any("[/]" in m and "[bold]" in m for m in notices), notices
+        assert app.is_running and title(app).startswith("1. ")

@@ -48,7 +48,7 @@ async def test_random_typing_and_every_binding_leave_the_app_responsive(tmp_path
     monkeypatch.chdir(tmp_path)  # exports land here
     rng = random.Random(20240607)
     app = MicrogradApp()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, PlaygroundScreen)
