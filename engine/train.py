@@ -18,9 +18,10 @@ import dataclasses
 import gc
 import math
 import random
+import re
 from dataclasses import dataclass, field
 from time import perf_counter
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .data import DATASETS, MAX_NOISE, MAX_SAMPLES, MIN_SAMPLES, TASKS, Dataset, make_dataset, \
     split_sizes, train_test_split
@@ -30,7 +31,7 @@ from .nn import ACTIVATIONS, MLP
 from .optim import OPTIMIZERS, SCHEDULES, Optimizer, make_optimizer
 from .value import SIGMOID, TANH, Value
 
-__all__ = ["PRESETS", "StepEvent", "TrainConfig", "Trainer"]
+__all__ = ["PRESETS", "StepEvent", "TrainConfig", "Trainer", "config_from", "parse_hidden"]
 
 MAX_LAYERS = 6
 MAX_WIDTH = 128
@@ -161,11 +162,18 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "TrainConfig":
         """A config from ``to_dict()`` output; unknown keys raise ``ValueError``."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(d) - names)
-        if unknown:
-            raise ValueError(f"{unknown[0]}: not a training setting")
+        _check_settings(d)
         return cls(**d)
+
+
+def _check_settings(names: Iterable[str], *, also: Sequence[str] = ()) -> None:
+    """Raise ``ValueError`` ("lr_max: not a training setting; ...") for a name that is not a
+    field of :class:`TrainConfig` (``also``: other names the caller accepts, listed too)."""
+    fields = [f.name for f in dataclasses.fields(TrainConfig)]
+    unknown = sorted(set(names) - set(fields))
+    if unknown:
+        raise ValueError(f"{unknown[0]}: not a training setting; the settings are "
+                         f"{', '.join([*also, *fields])}")
 
 
 #: preset name -> configuration
@@ -187,6 +195,61 @@ PRESETS: dict[str, TrainConfig] = {
                               hidden=(16, 16), activation="tanh", loss="mse", l2=0.0,
                               optimizer="adam", lr=0.03, schedule="cosine", steps=300, seed=5),
 }
+
+
+def config_from(preset: str | None = None, /, **overrides: Any) -> TrainConfig:
+    """A preset (None: the defaults) with some settings changed, validated.
+
+    ``config_from("micrograd-demo", lr=0.5, steps=200)``.  Raises ``ValueError`` whose
+    message starts with the setting to blame: ``"preset: unknown preset 'x'; ..."``,
+    ``"lr_max: not a training setting; ..."`` or the first of :meth:`TrainConfig.problems`
+    (``"lr: must be > 0"``), so a caller can point at the option or line that set it.
+    """
+    if preset is None:
+        base = TrainConfig()
+    elif preset in PRESETS:
+        base = PRESETS[preset]
+    else:
+        raise ValueError(f"preset: unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
+    _check_settings(overrides, also=("preset",))
+    return dataclasses.replace(base, **overrides).validate()
+
+
+_HIDDEN_EXAMPLE = "write layer sizes such as 16,16 (or none)"
+_HIDDEN_SEPARATOR = re.compile(r"\s*,\s*|\s+")
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """Hidden-layer sizes as people write them: ``"16,16"``, ``"16, 16"``, ``"[16, 16]"``,
+    ``"(16, 16)"``, ``"16 16"`` -> ``(16, 16)``; ``""``, ``"none"`` or ``"[]"`` -> ``()``
+    (no hidden layer).
+
+    Only the form is checked here; whether the sizes are allowed (1 to ``MAX_WIDTH``, at most
+    ``MAX_LAYERS``) is :meth:`TrainConfig.problems`'s job, so every front end says the same.
+    Raises ``ValueError`` starting with ``"hidden:"`` and saying what is wrong.
+    """
+    s = text.strip()
+    if s.lower() == "none":
+        return ()
+    for open_, close in ("[]", "()"):
+        if s.startswith(open_) != s.endswith(close):
+            raise ValueError(f"hidden: {open_!r} and {close!r} do not match in {s!r}; "
+                             f"{_HIDDEN_EXAMPLE}")
+        if s.startswith(open_):
+            s = s[1:-1].strip()
+            break
+    if not s:
+        return ()
+    sizes = []
+    for part in _HIDDEN_SEPARATOR.split(s):
+        if not part:
+            raise ValueError(f"hidden: a layer size is missing next to a comma in "
+                             f"{text.strip()!r}; {_HIDDEN_EXAMPLE}")
+        if not _WHOLE_NUMBER.fullmatch(part):
+            raise ValueError(f"hidden: {part!r} is not a whole number; {_HIDDEN_EXAMPLE}")
+        sizes.append(int(part))
+    return tuple(sizes)
 
 
 @dataclass(frozen=True)

@@ -28,16 +28,16 @@ examples:
 
 
 def _layers(text: str) -> tuple[int, ...]:
-    """``"16,16"`` -> ``(16, 16)``; ``""`` or ``none`` -> no hidden layer."""
-    text = text.strip()
-    if text.lower() in ("", "none"):
-        return ()
+    """``--layers``: ``16,16``, ``"16 16"``, ``[16,16]``; ``none`` or ``""``: no hidden layer.
+
+    The form is checked here (argparse reports it, like a misspelt number); the sizes
+    themselves when the configuration is validated (``error: --layers: ...``)."""
+    from engine.train import parse_hidden
+
     try:
-        sizes = tuple(int(part) for part in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"must be layer sizes separated by commas, such as 16,16 (got {text!r})") from None
-    return sizes
+        return parse_hidden(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e).removeprefix("hidden: ")) from None
 
 
 def _names(d: dict) -> str:
@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--test-fraction", dest="test_fraction", type=float, metavar="X",
                     help="share of the points held out for testing")
     tr.add_argument("--layers", dest="hidden", type=_layers, metavar="16,16",
-                    help="hidden layer sizes, comma-separated ('none': no hidden layer)")
+                    help="hidden layer sizes, e.g. 16,16 ('none': no hidden layer)")
     tr.add_argument("--activation", metavar="NAME", help=f"hidden layers' activation: {_names(ACTIVATIONS)}")
     tr.add_argument("--loss", metavar="NAME", help=f"loss: {_names(LOSSES)}")
     tr.add_argument("--l2", type=float, metavar="X", help="L2 regularization strength")

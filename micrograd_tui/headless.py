@@ -24,7 +24,7 @@ from rich.tree import Tree
 from engine import NumericError, Value
 
 from .examples import README_EXAMPLE
-from .graphview import GraphIndex, Row
+from .graphview import GraphIndex, Row, format_number
 
 if TYPE_CHECKING:
     from engine.expr import ExprError
@@ -56,12 +56,6 @@ def print_error(message: str | Text, console: Console | None = None) -> None:
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def _number(x: float) -> str:
-    if x == 0.0 or 1e-4 <= abs(x) < 1e9:
-        return f"{x:.4f}"
-    return f"{x:.4e}"
 
 
 # --- eval ------------------------------------------------------------------------------
@@ -182,8 +176,8 @@ def graph_tree(root: Value, *, max_depth: int = MAX_TREE_DEPTH,
     body = [line for line in lines if not line.cut]
     name_w = max(cell_len(name(r)) + 4 * r.row.depth for r in body)
     kind_w = max(cell_len(kind(r)) for r in body)
-    data_w = max(len(_number(r.row.value.data)) for r in body)
-    grad_w = max(len(_number(r.row.value.grad)) for r in body)
+    data_w = max(len(format_number(r.row.value.data)) for r in body)
+    grad_w = max(len(format_number(r.row.value.grad)) for r in body)
 
     trees: list[Tree] = []
     for line in lines:
@@ -203,9 +197,9 @@ def graph_tree(root: Value, *, max_depth: int = MAX_TREE_DEPTH,
                       "green" if node.label else "yellow")
             label.append(k.ljust(kind_w), style=kstyle)
             label.append("  data ", style="dim")
-            label.append(_number(node.data).rjust(data_w))
+            label.append(format_number(node.data).rjust(data_w))
             label.append("  grad ", style="dim")
-            label.append(_number(node.grad).rjust(grad_w), style="magenta")
+            label.append(format_number(node.grad).rjust(grad_w), style="magenta")
         if line.parent < 0:
             tree = Tree(label, guide_style="dim")
         else:
@@ -227,7 +221,7 @@ def print_tree(root: Value, variables: dict[str, Value], console: Console | None
     constants = len(index.leaves()) - inputs
     out = index.name(root)
     head = Text()
-    head.append(f"{out} = {_number(root.data)}", style="bold")
+    head.append(f"{out} = {format_number(root.data)}", style="bold")
     head.append(f"   {_plural(len(order), 'node')} ({_plural(inputs, 'input')}, "
                 f"{_plural(constants, 'constant')}, "
                 f"{_plural(len(order) - inputs - constants, 'operation')}), "
@@ -238,13 +232,13 @@ def print_tree(root: Value, variables: dict[str, Value], console: Console | None
     if variables:
         console.print(Text("variables", style="bold"))
         nw = max(cell_len(k) for k in variables)
-        dw = max(len(_number(v.data)) for v in variables.values())
+        dw = max(len(format_number(v.data)) for v in variables.values())
         for name, value in variables.items():
             line = Text("  ")
             line.append(name.rjust(nw), style="bold")
-            line.append(" = " + _number(value.data).rjust(dw))
+            line.append(" = " + format_number(value.data).rjust(dw))
             line.append("   " + name + ".grad = ", style="dim")
-            line.append(_number(value.grad), style="magenta")
+            line.append(format_number(value.grad), style="magenta")
             console.print(line, soft_wrap=True)
 
 
@@ -303,13 +297,17 @@ TRAIN_OPTIONS: dict[str, str] = {
     "seed": "--seed",
 }
 
+#: what else ``option_error`` may blame: the preset is an option, not a setting
+_OTHER_OPTIONS = {"preset": "--preset"}
+
 
 def option_error(err: Exception) -> str:
     """``"lr: must be > 0"`` -> ``"--lr: must be > 0"``: name the option the user typed."""
     text = str(err)
     field, sep, rest = text.partition(":")
-    if sep and field.strip() in TRAIN_OPTIONS:
-        return f"{TRAIN_OPTIONS[field.strip()]}:{rest}"
+    option = TRAIN_OPTIONS.get(field.strip()) or _OTHER_OPTIONS.get(field.strip())
+    if sep and option:
+        return f"{option}:{rest}"
     return text
 
 
@@ -337,10 +335,6 @@ class _CtrlC:
             signal.signal(signal.SIGINT, self._old)
 
 
-def _short(x: float) -> str:
-    return f"{x:.4f}" if abs(x) < 1e5 else f"{x:.3e}"
-
-
 def _percent(x: float | None) -> str:
     return "n/a" if x is None else f"{100.0 * x:.1f}%"
 
@@ -357,29 +351,6 @@ def describe_config(config: "TrainConfig", sizes: list[int]) -> Text:
     return text
 
 
-def build_config(preset: str | None, overrides: dict[str, Any]) -> "TrainConfig":
-    """A preset (or the defaults) with the options the user gave; validated.
-
-    Raises ``ValueError`` with the option's name first (``"--lr: must be > 0"``).
-    """
-    from engine.train import PRESETS, TrainConfig
-
-    if preset is None:
-        base = TrainConfig()
-    elif preset in PRESETS:
-        base = PRESETS[preset]
-    else:
-        raise ValueError(f"--preset: unknown preset {preset!r} (choose from "
-                         f"{', '.join(PRESETS)})")
-    given = {k: v for k, v in overrides.items() if v is not None}
-    try:
-        config = dataclasses.replace(base, **given)
-        config.validate()
-    except (TypeError, ValueError) as e:
-        raise ValueError(option_error(e)) from None
-    return config
-
-
 def run_train(preset: str | None = None, overrides: dict[str, Any] | None = None,
               save: str | None = None) -> int:
     """``micrograd-tui train``: train headless with a progress bar; returns the exit code.
@@ -389,11 +360,16 @@ def run_train(preset: str | None = None, overrides: dict[str, Any] | None = None
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from engine.train import Trainer
+    from engine.train import Trainer, config_from
+
+    # the status line's format, so the app and the command line show a loss alike (this
+    # imports textual: done here, not at the top, so `eval` starts without it)
+    from .widgets.train_status import format_loss
 
     out = _stdout()
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}  # None: not given
     try:
-        config = build_config(preset, overrides or {})
+        config = config_from(preset, **given)
         trainer = Trainer(config)
     except ValueError as e:
         print_error(option_error(e))
@@ -416,7 +392,7 @@ def run_train(preset: str | None = None, overrides: dict[str, Any] | None = None
                 task = progress.add_task("train", total=config.steps, loss="-", acc="-")
                 for event in trainer.steps():
                     last = event
-                    progress.update(task, completed=event.step + 1, loss=_short(event.loss),
+                    progress.update(task, completed=event.step + 1, loss=format_loss(event.loss),
                                     acc=_percent(event.accuracy))
                     if ctrl_c.requested:
                         stopped = not trainer.done

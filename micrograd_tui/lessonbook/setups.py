@@ -21,7 +21,15 @@ _FALSE = ("no", "false", "off", "0")
 
 
 def _coerce(key: str, raw: str, default: object, line: int) -> object:
+    """The text of a setting as the type of its default (``hidden`` as parse_hidden reads it)."""
+    from engine.train import parse_hidden
+
     raw = raw.strip()
+    if isinstance(default, tuple):
+        try:
+            return parse_hidden(raw)
+        except ValueError as e:
+            raise SetupError(line, str(e)) from None
     try:
         if isinstance(default, bool):
             if raw.lower() in _TRUE:
@@ -33,42 +41,32 @@ def _coerce(key: str, raw: str, default: object, line: int) -> object:
             return int(raw)
         if isinstance(default, float):
             return float(raw)
-        if isinstance(default, tuple):
-            inner = raw.strip("[]() ")
-            return tuple(int(p) for p in inner.replace(",", " ").split()) if inner else ()
     except ValueError:
-        kind = {bool: "yes or no", int: "a whole number", float: "a number",
-                tuple: "whole numbers such as 16, 16"}[type(default)]
+        kind = {bool: "yes or no", int: "a whole number", float: "a number"}[type(default)]
         raise SetupError(line, f"{key}: {kind}, not {raw!r}") from None
     return raw
 
 
 def build_config(block: TrainBlock):
     """The block's TrainConfig, validated (raises :class:`SetupError` at the line to blame)."""
-    from engine.train import PRESETS, TrainConfig
+    from engine.train import TrainConfig, config_from
 
-    fields = {f.key: f for f in block.fields}
-    base = TrainConfig()
-    if "preset" in fields:
-        f = fields["preset"]
-        if f.value not in PRESETS:
-            raise SetupError(f.line, f"preset: one of {', '.join(PRESETS)}, not {f.value!r}")
-        base = PRESETS[f.value]
-    known = {fd.name: fd for fd in dataclasses.fields(TrainConfig)}
+    # each default's type says how to read that setting's text
+    defaults = dataclasses.asdict(TrainConfig())
+    lines: dict[str, int] = {}
+    preset: str | None = None
     changes: dict[str, object] = {}
     for f in block.fields:
+        lines[f.key] = f.line
         if f.key == "preset":
-            continue
-        if f.key not in known:
-            raise SetupError(f.line, f"unknown train key {f.key!r} (known: preset, "
-                                     f"{', '.join(known)})")
-        changes[f.key] = _coerce(f.key, f.value, getattr(base, f.key), f.line)
-    config = dataclasses.replace(base, **changes)
+            preset = f.value.strip()
+        elif f.key in defaults:
+            changes[f.key] = _coerce(f.key, f.value, defaults[f.key], f.line)
+        else:
+            changes[f.key] = f.value  # config_from names it as an unknown setting
     try:
-        config.validate()
+        return config_from(preset, **changes)
     except ValueError as e:
         message = str(e)
         name = message.split(":", 1)[0].strip()
-        line = fields[name].line if name in fields else block.line
-        raise SetupError(line, f"the setup is not valid: {message}") from None
-    return config
+        raise SetupError(lines.get(name, block.line), f"the setup is not valid: {message}") from None

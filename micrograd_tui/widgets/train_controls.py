@@ -15,14 +15,14 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.validation import Function, Integer, Number, ValidationResult
+from textual.validation import Integer, Number, ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Static
 
 from engine.data import DATASETS
 from engine.losses import LOSSES
 from engine.nn import ACTIVATIONS
 from engine.optim import OPTIMIZERS, SCHEDULES
-from engine.train import PRESETS, TrainConfig
+from engine.train import PRESETS, TrainConfig, parse_hidden
 
 
 def matching_preset(config: TrainConfig) -> str | None:
@@ -30,26 +30,16 @@ def matching_preset(config: TrainConfig) -> str | None:
     return next((name for name, preset in PRESETS.items() if preset == config), None)
 
 
-def parse_hidden(text: str) -> tuple[int, ...]:
-    """``"16, 16"`` -> ``(16, 16)``; empty text means no hidden layer. ValueError if malformed."""
-    text = text.strip()
-    if not text:
-        return ()
-    sizes = []
-    for part in text.split(","):
-        part = part.strip()
-        if not part.isdigit():
-            raise ValueError(f"{part!r} is not a layer size: write sizes like 16,16")
-        sizes.append(int(part))
-    return tuple(sizes)
+class _LayerSizes(Validator):
+    """The Hidden field holds layer sizes as :func:`engine.train.parse_hidden` reads them;
+    the failure says what is wrong (``'x' is not a whole number; ...``)."""
 
-
-def _hidden_ok(text: str) -> bool:
-    try:
-        parse_hidden(text)
-    except ValueError:
-        return False
-    return True
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            parse_hidden(value)
+        except ValueError as e:
+            return self.failure(str(e).removeprefix("hidden:").strip())
+        return self.success()
 
 
 def format_number(v: float) -> str:
@@ -114,7 +104,7 @@ def _validators(field: Field) -> list:
     if field.kind == "float":
         return [Number(failure_description="must be a number")]
     if field.kind == "layers":
-        return [Function(_hidden_ok, "write layer sizes like 16,16")]
+        return [_LayerSizes()]
     return []
 
 
@@ -282,13 +272,7 @@ class TrainControls(VerticalScroll):
             config = dataclasses.replace(self.config, **values)
         except (TypeError, ValueError) as e:
             return None, {"form": str(e)}
-        problems = config.problems() if hasattr(config, "problems") else []
-        if not problems:
-            try:
-                config.validate()
-            except ValueError as e:
-                problems = [str(e)]
-        for problem in problems:
+        for problem in config.problems():
             name, _, reason = problem.partition(":")
             name = name.strip()
             if name in FIELD_BY_NAME and reason:

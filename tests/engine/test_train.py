@@ -12,7 +12,7 @@ from engine.data import DATASETS
 from engine.errors import NumericError
 from engine.nn import MLP
 from engine.persist import ModelFileError
-from engine.train import PRESETS, StepEvent, TrainConfig, Trainer
+from engine.train import PRESETS, StepEvent, TrainConfig, Trainer, config_from, parse_hidden
 
 # micrograd's demo notebook prints these (karpathy/micrograd, demo.ipynb)
 DEMO_STEP0 = 0.8958441028683222
@@ -322,6 +322,67 @@ def test_config_round_trips_through_a_dict():
     assert TrainConfig.from_dict(cfg.to_dict()) == cfg
     with pytest.raises(ValueError, match="^colour: "):
         TrainConfig.from_dict({"colour": "red"})
+
+
+@pytest.mark.parametrize("text, sizes", [
+    ("16,16", (16, 16)),
+    ("16, 16", (16, 16)),
+    ("[16, 16]", (16, 16)),
+    ("(8, 4)", (8, 4)),
+    ("16 16", (16, 16)),
+    (" 8 ,\t4 ", (8, 4)),
+    ("32", (32,)),
+    ("", ()),
+    ("   ", ()),
+    ("none", ()),
+    ("None", ()),
+    ("[]", ()),
+])
+def test_parse_hidden_reads_layer_sizes_as_people_write_them(text, sizes):
+    assert parse_hidden(text) == sizes
+
+
+@pytest.mark.parametrize("text, says", [
+    ("16,x", "'x' is not a whole number"),
+    ("1.5", "'1.5' is not a whole number"),
+    ("16;16", "'16;16' is not a whole number"),
+    ("nope", "'nope' is not a whole number"),
+    ("16,,16", "missing"),
+    ("16,", "missing"),
+    ("[16, 16", "do not match"),
+    ("16)", "do not match"),
+])
+def test_parse_hidden_says_what_is_wrong(text, says):
+    with pytest.raises(ValueError) as e:
+        parse_hidden(text)
+    assert str(e.value).startswith("hidden: ") and says in str(e.value)
+
+
+def test_parse_hidden_leaves_the_sizes_to_validate():
+    # the form is fine; whether the sizes are allowed is one rule, in TrainConfig
+    assert parse_hidden("16, 0") == (16, 0) and parse_hidden("-3") == (-3,)
+    for text in ("16, 0", "-3", "999"):
+        with pytest.raises(ValueError, match="^hidden: each layer needs between 1 and"):
+            config_from(None, hidden=parse_hidden(text))
+
+
+def test_config_from_is_a_preset_with_changes_validated():
+    assert config_from() == TrainConfig()
+    assert config_from(None, lr=0.5) == TrainConfig(lr=0.5)
+    assert config_from("xor", steps=7) == PRESETS["xor"].replace(steps=7)
+    assert PRESETS["xor"].steps == 150  # the preset itself is not changed
+
+
+@pytest.mark.parametrize("preset, changes, message", [
+    ("nope", {}, r"^preset: unknown preset 'nope'; choose one of micrograd-demo, "),
+    (None, {"learning_rate": 0.1}, r"^learning_rate: not a training setting; the settings are "
+                                   r"preset, dataset, "),
+    ("micrograd-demo", {"lr": -1.0}, r"^lr: must be > 0$"),
+    ("regression", {"loss": "max_margin"}, r"^loss: max_margin needs a classification"),
+])
+def test_config_from_names_the_setting_to_blame(preset, changes, message):
+    with pytest.raises(ValueError, match=message):
+        config_from(preset, **changes)
 
 
 def test_step_events_are_frozen():

@@ -98,6 +98,25 @@ async def test_eval_names_every_row_as_the_playground_does(
     assert "·" not in out and " #" not in out
 
 
+def test_eval_prints_numbers_as_the_playground_rows_do(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from engine.expr import evaluate
+    from micrograd_tui.graphview import GraphIndex
+
+    source = "a = 3000000.0\nb = 0.00002\nc = a * b"
+    code, out, err = run(["eval", source], capsys)
+    assert code == 0, err
+    program = evaluate(source)
+    program.backward()
+    index = GraphIndex(program.output, dict(program.variables))
+    rows = [index.root_row(), *index.child_rows(index.root_row())]
+    shown = {row.name: row.numbers() for row in rows}  # (data, grad) as the playground shows
+    assert shown["a"] == ("3.000e+06", "2.000e-05") and shown["b"] == ("2.000e-05", "3.000e+06")
+    printed = {name: tuple(rest.split()[0::2]) for name, _, rest in eval_tree(out)}
+    assert printed == shown
+    assert "a = 3.000e+06" in out and "a.grad = 2.000e-05" in out
+
+
 def test_python_dash_m_runs_eval() -> None:
     done = subprocess.run([sys.executable, "-m", "micrograd_tui", "eval", "x = 3.0\ny = x * x"],
                           capture_output=True, text=True, timeout=60, cwd=ROOT, check=False)
@@ -216,7 +235,9 @@ def test_train_whole_demo_reproduces_the_notebook(capsys: pytest.CaptureFixture[
     (["--dataset", "nope"], "error: --dataset:"),
     (["--preset", "nope"], "error: --preset:"),
     (["--lr", "fast"], "argument --lr: invalid float value"),
-    (["--layers", "16,x"], "argument --layers: must be layer sizes"),
+    (["--layers", "16,x"], "argument --layers: 'x' is not a whole number; write layer sizes"),
+    (["--layers", "[16,16"], "argument --layers: '[' and ']' do not match"),
+    (["--layers", "-3"], "error: --layers: each layer needs between 1 and"),
 ])
 def test_train_refuses_bad_options(argv: list[str], message: str,
                                    capsys: pytest.CaptureFixture[str]) -> None:
@@ -224,6 +245,17 @@ def test_train_refuses_bad_options(argv: list[str], message: str,
     assert code == 2
     assert message in err
     assert "final loss" not in out
+
+
+@pytest.mark.parametrize("layers, sizes", [
+    ("4,3", "2-4-3-1"), ("4, 3", "2-4-3-1"), ("[4, 3]", "2-4-3-1"), ("4 3", "2-4-3-1"),
+    ("none", "2-1"), ("", "2-1"),
+])
+def test_train_layers_are_written_as_in_the_app_and_the_lessons(
+        layers: str, sizes: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["train", "--layers", layers, "--steps", "1"], capsys)
+    assert code == 0, err
+    assert out.startswith(f"training MLP {sizes} (relu)")
 
 
 def test_train_ctrl_c_stops_between_steps() -> None:
