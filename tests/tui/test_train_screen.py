@@ -343,6 +343,13 @@ async def test_quitting_while_training_ends_the_worker():
         trainer, worker = screen.trainer, screen._worker
         await pilot.press("ctrl+q")
     assert worker is not None and worker.is_cancelled
+    # the training function itself returns (it finishes its current step, ~20 ms): nothing
+    # keeps computing in the thread pool after the app is gone
+    for _ in range(100):
+        if worker.is_finished:
+            break
+        await asyncio.sleep(0.05)
+    assert worker.is_finished, worker.state
     stopped_at = trainer.step_count
     await asyncio.sleep(0.3)
     assert trainer.step_count == stopped_at < 5000
