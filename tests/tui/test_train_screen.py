@@ -341,15 +341,13 @@ async def test_quitting_while_training_ends_the_worker():
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: screen.step_count >= 2)
         trainer, worker = screen.trainer, screen._worker
+        ended = screen.run_control.idle  # the training thread sets it as its last act
+        assert not ended.is_set()
         await pilot.press("ctrl+q")
     assert worker is not None and worker.is_cancelled
-    # the training function itself returns (it finishes its current step, ~20 ms): nothing
-    # keeps computing in the thread pool after the app is gone
-    for _ in range(100):
-        if worker.is_finished:
-            break
-        await asyncio.sleep(0.05)
-    assert worker.is_finished, worker.state
+    # the training function itself returns (after its current step, ~20 ms): nothing keeps
+    # computing in the thread pool once the app is gone
+    assert await asyncio.to_thread(ended.wait, 10)
     stopped_at = trainer.step_count
     await asyncio.sleep(0.3)
     assert trainer.step_count == stopped_at < 5000
