@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 from typing import Iterator
 
@@ -26,21 +27,29 @@ def topological_order(root: Value) -> list[Value]:
     stack = [(root, iter(root._prev))]
     push = stack.append
     pop = stack.pop
-    while stack:
-        node, inputs = stack[-1]
-        for child in inputs:
-            if child not in seen:
-                add(child)
-                prev = child._prev
-                # a node whose inputs are all placed already (common for fused neurons, whose
-                # weights every sample shares) is placed at once, without a walk of its inputs
-                if prev and (len(prev) < 3 or not covered(prev)):
-                    push((child, iter(prev)))
-                    break
-                emit(child)
-        else:
-            pop()
-            emit(node)
+    # the walk makes a short-lived (node, iterator) pair per node: with the cyclic collector
+    # running, a deep graph would be rescanned again and again (2.5x slower on a 10**6 chain)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        while stack:
+            node, inputs = stack[-1]
+            for child in inputs:
+                if child not in seen:
+                    add(child)
+                    prev = child._prev
+                    # a node whose inputs are all placed already (common for fused neurons,
+                    # whose weights every sample shares) is placed at once, without a walk
+                    if prev and (len(prev) < 3 or not covered(prev)):
+                        push((child, iter(prev)))
+                        break
+                    emit(child)
+            else:
+                pop()
+                emit(node)
+    finally:
+        if collecting:
+            gc.enable()
     return order
 
 

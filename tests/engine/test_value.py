@@ -387,3 +387,18 @@ def test_numeric_errors_survive_pickling():
 
     e = NumericError("log", (0.0,), "log is only defined for x > 0")
     assert str(pickle.loads(pickle.dumps(e))) == str(e)
+
+
+def test_walking_the_graph_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    root = Value(1.0) * 2 + 3
+    was = gc.isenabled()
+    try:
+        for state in (True, False):
+            (gc.enable if state else gc.disable)()
+            topological_order(root)
+            root.backward()
+            assert gc.isenabled() is state
+    finally:
+        (gc.enable if was else gc.disable)()
