@@ -139,6 +139,8 @@ class RunControl:
         self.running = False
         self.pausing = False
         self.idle = _set_event()
+        self.stop = Event()  # asks the current run's thread to end after its step
+        self.resume: tuple[int | None] | None = None  # (max_steps,): start again once stopped
         self.worker: Worker | None = None
         self._after_stop: list[Callable[[], None]] = []
 
@@ -152,33 +154,34 @@ class RunControl:
 
     def cancel(self) -> None:
         """Stop the thread (it ends after its current step) and forget its messages."""
+        self.stop.set()
         if self.worker is not None:
             self.worker.cancel()
         self.generation += 1
         self.running = False
         self.pausing = False
+        self.resume = None
         self._after_stop.clear()
 
     def new_trainer(self) -> None:
         """A new trainer: the previous thread (if any) keeps its own; this one is free."""
         self.idle = _set_event()
 
-    def begin(self) -> tuple[int, Event]:
-        """A run starts: its generation, and the event its thread sets when it ends."""
+    def begin(self) -> tuple[int, Event, Event]:
+        """A run starts: its generation, the event its thread sets when it ends, and the
+        event that asks it to stop."""
         self.generation += 1
         self.running = True
         self.pausing = False
         self.idle = Event()
-        return self.generation, self.idle
+        self.stop = Event()
+        return self.generation, self.idle, self.stop
 
     def pause(self) -> None:
+        # a request, not Worker.cancel(): a worker cancelled before its thread started never
+        # runs at all, so it could not say it stopped and the screen would wait forever
         self.pausing = True
-        if self.worker is not None:
-            self.worker.cancel()
-
-    def after_stop(self, fn: Callable[[], None]) -> None:
-        """Run ``fn`` once the current run has stopped (see :meth:`take_after_stop`)."""
-        self._after_stop.append(fn)
+        self.stop.set()
 
     def when_free(self, fn: Callable[[], None]) -> None:
         """Run ``fn`` now if no thread uses the trainer, else pause and run it after."""
@@ -186,8 +189,7 @@ class RunControl:
             fn()
             return
         self._after_stop.append(fn)
-        if self.worker is not None:
-            self.worker.cancel()
+        self.stop.set()
 
     def stopped(self) -> None:
         """The current run's thread has stopped."""

@@ -293,24 +293,25 @@ class TrainScreen(Screen):
             return
         run = self.run_control
         if not run.idle.is_set():
-            # the last thread is finishing its step: start when it has
-            run.after_stop(lambda: self._start(max_steps))
+            # the last thread is finishing its step: start when it has (once, however many
+            # times the key was pressed meanwhile)
+            run.resume = (max_steps,)
             return
-        generation, idle = run.begin()
+        generation, idle, stop = run.begin()
         self._show_status("running")
         # the plots were just drawn: the first redraws come after their interval
         self.pacer.plotted()
         self.pacer.update_view_interval(self.model_plot.draw_cost)
-        run.worker = self._train(self.trainer, generation, max_steps, idle)
+        run.worker = self._train(self.trainer, generation, max_steps, idle, stop)
 
     @work(thread=True, exclusive=True, group="train", exit_on_error=False)
     def _train(self, trainer: Trainer, generation: int, max_steps: int | None,
-               idle: Event) -> None:
+               idle: Event, stop: Event) -> None:
         """The training thread: :func:`~micrograd_tui.train_run.run_steps` for this screen."""
         worker = get_current_worker()
         pacer = self.pacer
         run_steps(trainer, max_steps, generation=generation, idle=idle, post=self.post_message,
-                  cancelled=lambda: worker.is_cancelled,
+                  cancelled=lambda: stop.is_set() or worker.is_cancelled,
                   picture=lambda: compute_view(trainer, self._view_axes),
                   picture_interval=lambda: pacer.view_interval)
 
@@ -349,6 +350,10 @@ class TrainScreen(Screen):
         self._draw_model_view(compute_view(t, self._view_axes), t.step_count)
         for fn in self.run_control.take_after_stop():
             fn()
+        if self.run_control.resume is not None and self.run_control.free:
+            (steps,) = self.run_control.resume
+            self.run_control.resume = None
+            self._start(steps)
 
     def _say_done(self) -> None:
         assert self.trainer is not None
@@ -363,8 +368,8 @@ class TrainScreen(Screen):
         elif not run.pausing:
             run.pause()
             self._show_status("pausing")
-        else:  # pressed again while pausing: go on once the thread has stopped
-            run.after_stop(lambda: self._start(None))
+        else:  # pressed again while pausing: go on once the thread has stopped (or not)
+            run.resume = None if run.resume else (None,)
 
     def action_step(self) -> None:
         if self.running:

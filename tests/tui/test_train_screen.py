@@ -488,3 +488,26 @@ async def test_a_model_whose_shape_cannot_be_used_is_refused_without_claiming_su
         assert any("Could not use the loaded model" in m for m in said)
         assert not any(m.startswith("Loaded the model") for m in said)
         assert weights(screen.trainer) == before
+
+
+async def test_run_and_pause_in_one_burst_never_leaves_the_screen_stuck():
+    # pausing a run whose thread had not started yet used to leave "pausing" forever, with
+    # every later key waiting for a stop that never came
+    app = TrainApp(dataclasses.replace(SMALL, steps=100_000))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        stopped = lambda: not screen.running and screen.run_control.free  # noqa: E731
+        for _ in range(3):
+            screen.action_run_pause()  # run...
+            screen.action_run_pause()  # ...and pause in the same tick: the thread has not started
+            await wait_for(pilot, stopped, timeout=10)
+        # run, pause, then two more presses while pausing: the resume is toggled on and off
+        # again, not queued once per press
+        for _ in range(4):
+            screen.action_run_pause()
+        await wait_for(pilot, stopped, timeout=10)
+        await pilot.pause(0.2)
+        assert stopped()
+        before = screen.step_count
+        await run_to_stop(pilot, screen, "ctrl+n")
+        assert screen.step_count == before + 1
