@@ -46,4 +46,6 @@ def describe_call(op: str, operands: tuple[float, ...]) -> str:
         return f"{a} {op}"
     if op == "neg" and len(args) == 1:
         return f"-({args[0]})"
+    if len(args) > 4:  # a fused neuron has dozens of inputs: the sentence must stay readable
+        args = args[:3] + [f"... {len(args)} inputs in all"]
     return f"{op}({', '.join(args)})"

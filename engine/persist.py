@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -19,14 +20,40 @@ class ModelFileError(EngineError, ValueError):
     """A file could not be read as what it should be; the message names the file and why."""
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+class FileWriteError(EngineError, OSError):
+    """A file could not be written; ``str()`` is ``"<path>: <reason in words>"``."""
+
+    def __init__(self, path: str | os.PathLike[str], reason: str, code: int = errno.EIO) -> None:
+        super().__init__(code, reason, str(path))
+
+    def __str__(self) -> str:
+        return f"{self.filename}: {self.strerror}"
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str, *,
+                      create_folders: bool = False) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and ``os.replace``.
 
-    Readers see the old file or the new one, never half of one.
+    Readers see the old file or the new one, never half of one.  The folder must exist unless
+    ``create_folders`` (a typo in a folder name should not quietly make new folders).
+    Failures raise :class:`FileWriteError` saying why in words.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if path.is_dir():
+        raise FileWriteError(path, "is a folder, not a file", errno.EISDIR)
+    if create_folders:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise FileWriteError(path.parent, f"cannot create this folder ({e.strerror or e})",
+                                 e.errno or errno.EIO) from None
+    elif not path.parent.is_dir():
+        raise FileWriteError(path.parent, "no such folder", errno.ENOENT)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise FileWriteError(path, f"cannot write in this folder ({e.strerror or e})",
+                             e.errno or errno.EIO) from None
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -36,11 +63,13 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(e, OSError) and not isinstance(e, FileWriteError):
+            raise FileWriteError(path, e.strerror or str(e), e.errno or errno.EIO) from None
         raise
 
 

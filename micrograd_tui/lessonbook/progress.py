@@ -155,7 +155,8 @@ class ProgressStore:
         if not self.writable:
             return False
         try:
-            atomic_write_text(self.path, json.dumps(self.to_json(), indent=1) + "\n")
+            atomic_write_text(self.path, json.dumps(self.to_json(), indent=1) + "\n",
+                              create_folders=True)
         except OSError as e:
             first = self.save_error is None
             self.save_error = f"Lesson progress could not be saved to {self.path}: {e.strerror or e}"

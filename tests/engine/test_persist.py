@@ -11,7 +11,7 @@ from engine.persist import ModelFileError, atomic_write_text, read_json, set_asi
 
 def test_atomic_write_replaces_the_whole_file_and_leaves_no_temp(tmp_path):
     path = tmp_path / "sub" / "f.json"
-    atomic_write_text(path, '{"a": 1}')
+    atomic_write_text(path, '{"a": 1}', create_folders=True)
     atomic_write_text(path, '{"a": 2}')
     assert read_json(path) == {"a": 2}
     assert os.listdir(path.parent) == ["f.json"]
@@ -67,3 +67,17 @@ def test_a_saved_file_is_readable_by_others_like_any_file(tmp_path):
     path = tmp_path / "m.json"
     atomic_write_text(path, "{}")
     assert path.stat().st_mode & 0o044  # not the 0600 of a temp file
+
+
+def test_writing_to_a_folder_or_into_a_missing_folder_says_so_in_words(tmp_path):
+    from engine.persist import FileWriteError
+
+    with pytest.raises(FileWriteError) as info:
+        atomic_write_text(tmp_path, "{}")
+    assert str(info.value) == f"{tmp_path}: is a folder, not a file"
+    missing = tmp_path / "typo" / "model.json"
+    with pytest.raises(FileWriteError) as info:
+        atomic_write_text(missing, "{}")
+    assert str(info.value) == f"{missing.parent}: no such folder"
+    assert not missing.parent.exists()  # a typo does not quietly make folders
+    assert os.listdir(tmp_path) == []

@@ -402,3 +402,12 @@ def test_walking_the_graph_leaves_the_garbage_collector_as_it_found_it():
             assert gc.isenabled() is state
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_an_overflow_in_a_wide_neuron_stays_one_readable_sentence():
+    w = [Value(1e300)] * 30
+    x = [Value(1e300)] * 30
+    with pytest.raises(NumericError) as info:
+        fused_neuron(w, x, Value(0.0))
+    text = str(info.value)
+    assert "61 inputs in all" in text and "overflow" in text and len(text) < 200

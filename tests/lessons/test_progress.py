@@ -73,7 +73,7 @@ def test_a_file_that_cannot_be_moved_aside_is_never_overwritten(
 
 
 def test_a_failed_save_is_reported_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def fail(path: Path, text: str) -> None:
+    def fail(path: Path, text: str, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(progress_module, "atomic_write_text", fail)

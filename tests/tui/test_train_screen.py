@@ -314,7 +314,7 @@ async def test_loading_a_model_of_another_shape_changes_the_form(tmp_path):
 
 
 async def test_export_the_loss_history_as_csv(tmp_path):
-    path = tmp_path / "out" / "loss.csv"
+    path = tmp_path / "loss.csv"
     app = TrainApp(SMALL)
     async with app.run_test(size=(100, 32)) as pilot:
         screen = app.screen
@@ -328,6 +328,12 @@ async def test_export_the_loss_history_as_csv(tmp_path):
         await pilot.pause()
         rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
         assert [r["step"] for r in rows] == ["1", "2", "3", "4"]
+        # a typo in the folder is refused in words, and no folder appears
+        screen.query_one("#csv-path", Input).value = str(tmp_path / "typo" / "loss.csv")
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert any("no such folder" in m and "typo" in m for _, m in app.messages)
+        assert not (tmp_path / "typo").exists()
         assert float(rows[-1]["loss"]) == screen.trainer.history[-1].loss
 
 
