@@ -30,12 +30,14 @@ class MicrogradApp(App[None]):
         "lessons": LessonsScreen,
     }
     DEFAULT_MODE = "playground"
+    # F1-F4 are shown on every screen's top line (NavBar), so the Footer keeps its room for
+    # the screen's own keys; the command palette and the help list them all the same
     BINDINGS = [
-        Binding("f1", "help", "Help"),
+        Binding("f1", "help", "Help", show=False),
         Binding("question_mark", "help", "Help", show=False),
-        Binding("f2", "switch_mode('playground')", "Playground"),
-        Binding("f3", "switch_mode('train')", "Train"),
-        Binding("f4", "switch_mode('lessons')", "Lessons"),
+        Binding("f2", "switch_mode('playground')", "Playground", show=False),
+        Binding("f3", "switch_mode('train')", "Train", show=False),
+        Binding("f4", "switch_mode('lessons')", "Lessons", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 

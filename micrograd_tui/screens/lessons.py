@@ -104,7 +104,7 @@ class LessonsScreen(Screen):
                 with VerticalScroll(id="step-scroll"):
                     yield Markdown(id="step-body")
                 yield CheckPanel(id="check")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # ^p is on the top line
 
     def on_mount(self) -> None:
         self.sub_title = "Lessons"

@@ -159,7 +159,7 @@ class TrainScreen(Screen):
                     yield LossPlot(id="loss-plot")
                     yield ModelPlot(id="model-plot")
                     yield AccuracyPlot(id="accuracy-plot")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # ^p is on the top line
 
     def on_mount(self) -> None:
         config = self._pending_config or PRESETS["micrograd-demo"]
