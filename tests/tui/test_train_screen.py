@@ -61,6 +61,13 @@ def weights(trainer: Trainer) -> list[float]:
     return [p.data for p in trainer.model.parameters()]
 
 
+async def load_model_from(pilot, screen: TrainScreen, path) -> None:
+    """Type ``path`` in the Model field and press the load key, as a learner does."""
+    screen.query_one("#model-path", Input).value = str(path)
+    await pilot.press("ctrl+o")
+    await pilot.pause()
+
+
 # --- the screen ---------------------------------------------------------------------------
 async def test_demo_preset_reaches_the_notebook_numbers():
     app = TrainApp()
@@ -286,14 +293,10 @@ async def test_loading_a_bad_file_says_which_and_why(tmp_path):
     async with app.run_test(size=(100, 32)) as pilot:
         screen = app.screen
         before = weights(screen.trainer)
-        screen.query_one("#model-path", Input).value = str(path)
-        await pilot.press("ctrl+o")
-        await pilot.pause()
+        await load_model_from(pilot, screen, path)
         errors = [m for s, m in app.messages if s == "error"]
         assert errors and str(path) in errors[-1] and "JSON" in errors[-1]
-        screen.query_one("#model-path", Input).value = str(tmp_path / "missing.json")
-        await pilot.press("ctrl+o")
-        await pilot.pause()
+        await load_model_from(pilot, screen, tmp_path / "missing.json")
         assert "missing.json" in [m for s, m in app.messages if s == "error"][-1]
         assert weights(screen.trainer) == before
 
@@ -305,9 +308,7 @@ async def test_loading_a_model_of_another_shape_changes_the_form(tmp_path):
     app = TrainApp(SMALL)
     async with app.run_test(size=(100, 32)) as pilot:
         screen = app.screen
-        screen.query_one("#model-path", Input).value = str(path)
-        await pilot.press("ctrl+o")
-        await pilot.pause()
+        await load_model_from(pilot, screen, path)
         assert screen.trainer.config.hidden == (3, 2)
         assert screen.query_one("#field-hidden", Input).value == "3,2"
         assert screen.trainer.predict([0.3, 0.1]) == other.predict([0.3, 0.1])
@@ -487,9 +488,7 @@ async def test_a_model_whose_shape_cannot_be_used_is_refused_without_claiming_su
     async with app.run_test(size=(100, 32)) as pilot:
         screen = app.screen
         before = weights(screen.trainer)
-        screen.query_one("#model-path", Input).value = str(path)
-        await pilot.press("ctrl+o")
-        await pilot.pause()
+        await load_model_from(pilot, screen, path)
         said = [m for _, m in app.messages]
         assert any("Could not use the loaded model" in m for m in said)
         assert not any(m.startswith("Loaded the model") for m in said)
