@@ -16,8 +16,82 @@ from .errors import EngineError
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
-class ModelFileError(EngineError, ValueError):
+class FileReadError(EngineError, ValueError):
+    """A file could not be read; the message names the file and says why in words."""
+
+
+class ModelFileError(FileReadError):
     """A file could not be read as what it should be; the message names the file and why."""
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words ("a folder", "a character device", ...)."""
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def read_text_limited(path: str | os.PathLike[str], limit: int, *, what: str = "file",
+                      stdin: bool = False) -> str:
+    """The UTF-8 text of a regular file, reading never more than ``limit + 1`` bytes.
+
+    Anything else is refused with :class:`FileReadError` saying why: a FIFO (opened without
+    blocking, so it cannot hang), a device such as ``/dev/zero`` (also behind a symlink), a
+    folder, a file over ``limit`` bytes, text that is not UTF-8.  A UTF-8 byte-order mark at
+    the start is dropped.  With ``stdin=True`` the path ``-`` reads standard input, capped the
+    same way.
+    """
+    import sys
+
+    name = os.fspath(path)
+    if stdin and name == "-":
+        data = sys.stdin.buffer.read(limit + 1)
+        where = "standard input"
+    else:
+        where = name
+        try:
+            fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
+                         | getattr(os, "O_CLOEXEC", 0))
+        except FileNotFoundError:
+            raise FileReadError(f"{where}: no such {what}") from None
+        except IsADirectoryError:
+            raise FileReadError(f"{where}: is a folder, not a {what}") from None
+        except OSError as e:
+            raise FileReadError(f"{where}: cannot open this {what} ({e.strerror or e})") from None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise FileReadError(f"{where}: is {file_kind(st.st_mode)}, not a regular file; "
+                                    f"only regular files are read")
+            if st.st_size > limit:
+                raise FileReadError(f"{where}: this {what} is too large ({st.st_size} bytes; "
+                                    f"the limit is {limit})")
+            chunks: list[bytes] = []
+            left = limit + 1
+            while left > 0:
+                chunk = os.read(fd, min(left, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+            data = b"".join(chunks)
+        except OSError as e:
+            raise FileReadError(f"{where}: cannot read this {what} ({e.strerror or e})") from None
+        finally:
+            os.close(fd)
+    if len(data) > limit:
+        raise FileReadError(f"{where}: this {what} is too large (more than {limit} bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise FileReadError(f"{where}: not a {what} of UTF-8 text (a byte that is not UTF-8 "
+                            f"at offset {e.start})") from None
 
 
 class FileWriteError(EngineError, OSError):
@@ -75,27 +149,12 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, *,
 
 def read_json(path: str | os.PathLike[str], *, what: str = "file") -> Any:
     """Parse a JSON file; any problem raises :class:`ModelFileError` with the path and reason."""
-    path = Path(path)
     try:
-        st = path.stat()
-        if stat.S_ISDIR(st.st_mode):
-            raise IsADirectoryError(str(path))
-        if not stat.S_ISREG(st.st_mode):
-            raise ModelFileError(f"{path}: not a regular file")
-        size = st.st_size
-        if size > MAX_FILE_BYTES:
-            raise ModelFileError(f"{path}: this {what} file is too large ({size} bytes)")
-        text = path.read_text(encoding="utf-8")
+        text = read_text_limited(path, MAX_FILE_BYTES, what=f"{what} file")
     except ModelFileError:
         raise
-    except FileNotFoundError:
-        raise ModelFileError(f"{path}: no such {what} file") from None
-    except IsADirectoryError:
-        raise ModelFileError(f"{path}: is a folder, not a {what} file") from None
-    except UnicodeDecodeError:
-        raise ModelFileError(f"{path}: not a {what} file (it is not UTF-8 text)") from None
-    except OSError as e:
-        raise ModelFileError(f"{path}: cannot read this {what} file ({e.strerror or e})") from None
+    except FileReadError as e:
+        raise ModelFileError(str(e)) from None
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as e:  # JSONDecodeError, or a 5000-digit integer
