@@ -1,7 +1,7 @@
 """The ``micrograd-tui`` command: the app, or a headless subcommand.
 
     micrograd-tui [--file PROGRAM] [--lessons DIR]     open the app
-    micrograd-tui eval [SOURCE] [--file F] [--dot | --json]
+    micrograd-tui eval [SOURCE] [--file F] [--dot | --json | --check]
     micrograd-tui train [--preset micrograd-demo] [--lr 0.5] [--steps 200] ...
     micrograd-tui lessons check [DIR]
 
@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="print Graphviz DOT (pipe it to 'dot -Tsvg')")
     fmt.add_argument("--json", action="store_const", const="json", dest="format",
                      help="print the graph as JSON")
+    fmt.add_argument("--check", action="store_const", const="check", dest="format",
+                     help="print the gradient check (backward against central differences) "
+                          "for every leaf; exit status 1 when a leaf fails")
 
     tr = sub.add_parser(
         "train", help="train a small network headless",
@@ -159,6 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as e:  # --help, or argparse's own usage error (exit code 2)
         return e.code if isinstance(e.code, int) else 2
     try:
+        if args.command == "eval" and args.format == "check":
+            from .headless_check import run_check
+
+            return run_check(args.source, args.file)
         if args.command == "eval":
             from .headless import run_eval
 

@@ -103,3 +103,61 @@ def test_bad_arguments():
         check_gradients(3.0)
     with pytest.raises(ValueError):
         check_gradients(Value(1.0), eps=0.0)
+
+
+# --- cancellation: the step below the float resolution of a value it passes through ----
+
+def test_a_small_leaf_added_to_a_huge_one_is_unreliable_not_failed():
+    a, b = Value(1e10, "a"), Value(1.0, "b")
+    rows = {r.name: r for r in check_gradients(a + b)}
+    # the sum moves in steps of 1.9e-6 while h = 1e-6: the estimate is noise
+    assert rows["b"].analytic == 1.0 and abs(rows["b"].numeric - 1.0) > 0.5
+    assert rows["b"].status == "unreliable" and not rows["b"].failed and not rows["b"].ok
+    assert "numeric estimate unreliable here (cancellation)" in rows["b"].note
+    assert rows["b"].rounding > abs(rows["b"].numeric - 1.0)
+    assert rows["a"].status == "pass"  # a's own step (1e4) is well resolved
+
+
+def test_a_leaf_added_to_a_huge_constant_is_unreliable_not_failed():
+    a = Value(3.0, "a")
+    rows = check_gradients(a + 1e12)
+    row = next(r for r in rows if r.name == "a")
+    assert row.numeric == 0.0  # a ± 3e-6 vanishes in 1e12
+    assert row.status == "unreliable" and not row.failed
+    constant = next(r for r in rows if r.name != "a")
+    assert constant.status == "pass"
+
+
+def test_cancellation_in_the_middle_of_the_graph_is_found():
+    a = Value(3.0, "a")
+    out = (a + 1e12) - 1e12 + a * a  # the root is small, but the nudge passed through 1e12
+    row = next(r for r in check_gradients(out) if r.name == "a")
+    assert row.analytic == 7.0 and row.status == "unreliable"
+
+
+def test_a_wrong_derivative_fails_beside_a_cancelled_leaf(monkeypatch):
+    # b's estimate is lost in 1e10 + b; y never meets a big value: its wrong derivative fails
+    monkeypatch.setattr(value_module.TANH, "local",
+                        lambda node: (2.0 * (1.0 - node.data * node.data),))
+    a, b, y = Value(1e10, "a"), Value(1.0, "b"), Value(0.3, "y")
+    rows = {r.name: r for r in check_gradients((a + b) - a + y.tanh())}
+    assert rows["b"].status == "unreliable"
+    assert rows["y"].status == "FAIL" and rows["y"].failed and rows["y"].note == ""
+    assert rows["y"].analytic == pytest.approx(2 * rows["y"].numeric)
+
+
+def test_a_wrong_derivative_larger_than_the_rounding_fails_even_in_cancellation(monkeypatch):
+    # y's nudge passes through 1e10 (rounding bound ~2): a derivative 100 times too big
+    # is still beyond it, a 2 times too big one is not
+    a, y = Value(1e10, "a"), Value(0.3, "y")
+    for factor, status in ((100.0, "FAIL"), (2.0, "unreliable")):
+        monkeypatch.setattr(value_module.TANH, "local",
+                            lambda node, k=factor: (k * (1.0 - node.data * node.data),))
+        row = next(r for r in check_gradients(a + y.tanh()) if r.name == "y")
+        assert row.status == status, (factor, row)
+
+
+def test_well_resolved_values_leave_a_tiny_rounding_bound():
+    a, b, c, out = composite()
+    for row in check_gradients(out):
+        assert row.ok and row.rounding < 1e-8 * max(1.0, abs(row.analytic))
