@@ -3,6 +3,7 @@
     from engine import Value, MLP
 """
 
+from .draw import GraphvizMissingError, draw_dot
 from .errors import EngineError, NumericError
 from .expr import ExprError, ExprNumericError, Program, evaluate, parse
 from .data import DATASETS, Dataset, make_dataset, train_test_split
@@ -25,4 +26,5 @@ __all__ = [
     "LOSSES", "max_margin", "mse", "bce", "SGD", "Adam",
     "TrainConfig", "PRESETS", "StepEvent", "Trainer",
     "GradCheckRow", "check_gradients",
+    "draw_dot", "GraphvizMissingError",
 ]

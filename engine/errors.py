@@ -1,6 +1,16 @@
-"""The engine's errors: one base class, and a numeric error that names the operation."""
+"""The engine's errors: one base class, and a numeric error that names the operation.
+
+A numeric error is also the built-in exception Python itself would raise, so code written for
+karpathy/micrograd (``except ZeroDivisionError``) catches it: ``NumericError(op, operands,
+reason)`` makes a :class:`ZeroDivisionNumericError`, an :class:`OverflowNumericError` or a
+:class:`DomainNumericError` (a ``ValueError``) according to what ``reason`` says, so a raise
+site only has to say what went wrong.  A reason of no known kind stays a plain
+``NumericError`` (an ``ArithmeticError``).
+"""
 
 from __future__ import annotations
+
+import re
 
 
 class EngineError(Exception):
@@ -15,6 +25,12 @@ class NumericError(EngineError, ArithmeticError):
     ``log(-1.0): log is only defined for x > 0``.
     """
 
+    def __new__(cls, op: str = "", operands: tuple[float, ...] = (), reason: str = "",
+                *args: object, **kwargs: object) -> "NumericError":
+        if cls is NumericError and isinstance(reason, str):
+            cls = _kind_of(reason)
+        return super().__new__(cls)
+
     def __init__(self, op: str, operands: tuple[float, ...], reason: str, *, where: str = "") -> None:
         self.op = op
         self.operands = tuple(operands)
@@ -23,12 +39,50 @@ class NumericError(EngineError, ArithmeticError):
         super().__init__(self._message())
 
     def __reduce__(self):
-        return (type(self), (self.op, self.operands, self.reason), {"where": self.where})
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
 
     def _message(self) -> str:
         shown = describe_call(self.op, self.operands)
         text = f"{shown}: {self.reason}"
         return f"{text} ({self.where})" if self.where else text
+
+
+class ZeroDivisionNumericError(NumericError, ZeroDivisionError):
+    """A division by zero, or a derivative that is one (``x ** 0.5`` at 0): ``1 / 0``."""
+
+
+class OverflowNumericError(NumericError, OverflowError):
+    """A result too large for a float: ``exp(1000)``, a training run that diverged."""
+
+
+class DomainNumericError(NumericError, ValueError):
+    """An input outside the operation's domain: ``log(0)``, ``(-8) ** 0.5``, a NaN."""
+
+
+# What a reason says -> the kind of error.  Tried in this order: "zero to a negative power is
+# undefined (division by zero)" is a division by zero, not a domain error.
+_KINDS: tuple[tuple[re.Pattern[str], type[NumericError]], ...] = (
+    (re.compile(r"division by zero|\bis infinite\b"), ZeroDivisionNumericError),
+    (re.compile(r"overflow|too large|diverged"), OverflowNumericError),
+    (re.compile(r"only defined|not a real number|needs a|not a finite|not a number|must be a finite"),
+     DomainNumericError),
+)
+
+
+def _kind_of(reason: str) -> type[NumericError]:
+    for pattern, kind in _KINDS:
+        if pattern.search(reason):
+            return kind
+    return NumericError
+
+
+def _rebuild(cls: type[NumericError], args: tuple[object, ...], state: dict[str, object]) -> NumericError:
+    """Unpickling (and copying): the same class, message and attributes, without calling
+    ``__init__`` again, so a subclass with its own signature comes back too."""
+    err = Exception.__new__(cls)
+    err.args = args
+    err.__dict__.update(state)
+    return err
 
 
 def _fmt(x: float) -> str:

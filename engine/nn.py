@@ -21,6 +21,10 @@ ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
     "linear": None,
 }
 
+#: activation name -> how a neuron's repr spells it, as micrograd does (``ReLUNeuron(2)``)
+DISPLAY_NAMES: dict[str, str] = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid",
+                                 "linear": "Linear"}
+
 
 def _check_activation(name: str) -> str:
     if name not in ACTIVATIONS:
@@ -71,7 +75,8 @@ class Neuron(Module):
         return self.w + [self.b]
 
     def __repr__(self) -> str:
-        return f"{self.activation.capitalize() if self.nonlin else 'Linear'}Neuron({len(self.w)})"
+        name = DISPLAY_NAMES.get(self.activation) or self.activation[:1].upper() + self.activation[1:]
+        return f"{name}Neuron({len(self.w)})"
 
 
 class Layer(Module):

@@ -1,7 +1,9 @@
 """Optimizers: plain SGD (with momentum if asked) and Adam, with a learning-rate schedule.
 
 An optimizer holds the parameters; ``step(k)`` moves each one against its ``grad``, with the
-learning rate of step ``k`` (0-based) from the schedule.  If an update would make any
+learning rate of step ``k`` (0-based) from the schedule.  ``k`` is optional: a bare ``step()``,
+as micrograd-style loops write it, is the step after the last one taken (0 at first), so the
+schedule still advances.  If an update would make any
 parameter (or Adam's running averages) infinite or NaN, nothing is changed and
 :class:`~engine.errors.NumericError` says training diverged, instead of leaving NaNs behind.
 
@@ -81,6 +83,7 @@ class Optimizer:
             raise ValueError(f"steps: must be a whole number >= 1, not {steps!r}")
         self.schedule = schedule
         self.steps = steps
+        self.steps_taken = 0  # the step a bare step() takes: one past the last step taken
 
     def lr_at(self, k: int) -> float:
         """The learning rate this optimizer uses at step ``k``."""
@@ -90,8 +93,22 @@ class Optimizer:
         for p in self.params:
             p.grad = 0.0
 
-    def step(self, k: int) -> float:
-        """Update every parameter from its grad for step ``k``; returns the learning rate used."""
+    def step(self, k: int | None = None) -> float:
+        """Update every parameter from its grad for step ``k``; returns the learning rate used.
+
+        Without ``k``, this is the step after the last one taken (step 0 the first time).
+        """
+        if k is None:
+            k = self.steps_taken
+        elif isinstance(k, bool) or not isinstance(k, int) or k < 0:
+            raise ValueError(f"step: k must be a whole number >= 0 (or left out), not {k!r}")
+        lr = self.lr_at(k)
+        self._update(k, lr)
+        self.steps_taken = k + 1
+        return lr
+
+    def _update(self, k: int, lr: float) -> None:
+        """Move the parameters for step ``k`` at rate ``lr`` (through :meth:`_commit`)."""
         raise NotImplementedError
 
     def _diverged(self, k: int, lr: float, i: int, what: str, new: float) -> NumericError:
@@ -122,17 +139,15 @@ class SGD(Optimizer):
         self.momentum = _unit("momentum", momentum)
         self.velocity = [0.0] * len(self.params)
 
-    def step(self, k: int) -> float:
-        lr = self.lr_at(k)
+    def _update(self, k: int, lr: float) -> None:
         if self.momentum == 0.0:
             self._commit(k, lr, [p.data - lr * p.grad for p in self.params])
-            return lr
+            return
         mu = self.momentum
         vel = [mu * v + p.grad for v, p in zip(self.velocity, self.params)]
         self._commit(k, lr, [p.data - lr * v for p, v in zip(self.params, vel)],
                      ("the velocity of {}", vel))
         self.velocity = vel
-        return lr
 
 
 class Adam(Optimizer):
@@ -149,8 +164,7 @@ class Adam(Optimizer):
         self.v = [0.0] * len(self.params)
         self.t = 0
 
-    def step(self, k: int) -> float:
-        lr = self.lr_at(k)
+    def _update(self, k: int, lr: float) -> None:
         b1, b2 = self.betas
         t = self.t + 1
         c1 = 1.0 - b1 ** t
@@ -163,7 +177,6 @@ class Adam(Optimizer):
         self._commit(k, lr, new, ("the gradient average of {}", m),
                      ("the squared-gradient average of {}", v))
         self.m, self.v, self.t = m, v, t
-        return lr
 
 
 def make_optimizer(name: str, params: Iterable[Value], lr: float, *, schedule: str = "constant",

@@ -28,7 +28,7 @@ def test_default_architecture_is_relu_hidden_and_linear_output():
     model = MLP(2, [3, 1])
     assert [n.activation for n in model.layers[0].neurons] == ["relu"] * 3
     assert model.layers[1].neurons[0].activation == "linear"
-    assert repr(model).startswith("MLP of [Layer of [ReluNeuron(2)")
+    assert repr(model).startswith("MLP of [Layer of [ReLUNeuron(2)")
 
 
 def test_neuron_exposes_w_and_b_like_micrograd():
