@@ -36,6 +36,7 @@ EXPECTED = {
     "fit_bad_targets.md": (11, "targets"),
     "two_programs.md": (13, "one program block"),
     "check_typed_number.md": (11, "computed from the program"),
+    "check_answer_power.md": (11, "a power that is not a whole number"),
 }
 
 
