@@ -78,8 +78,11 @@ one of each kind.
     descent with a negative nudge).  A value may continue on the next lines when they are
     indented.  The learner may type a number or simple arithmetic (``-3/2``).
 
-A fit block runs when the lesson loads, so it is limited to 1,000,000 rows × parameters ×
-steps.  ``micrograd-tui lessons check [DIR]`` runs every block and reports every problem as
+A lesson is UTF-8 text (a byte-order mark at the start is fine) in a regular file of at
+most 512 KB.  A fit block runs when the lesson loads, so it is limited to 300,000 rows ×
+parameters × steps; a lesson and a folder have a work budget too, and one step a size it may
+be shown at (characters, lines, blocks, table rows, nesting): see :mod:`.limits`.
+``micrograd-tui lessons check [DIR]`` runs every block and reports every problem as
 ``path:line: message`` (exit status 1 if there is any); the app lists a broken lesson with a
 ✗ and shows its problems instead of its steps.
 """
@@ -198,6 +201,8 @@ class Step:
     title: str
     line: int
     parts: list[str | Block] = field(default_factory=list)
+    #: the file line where each part starts (a text part: its first non-blank line)
+    part_lines: list[int] = field(default_factory=list)
     program: ProgramBlock | None = None
     train: TrainBlock | None = None
     fit: FitBlock | None = None
@@ -314,13 +319,21 @@ class _Parser:
         lines = self.lines
         step: Step | None = None
         text: list[str] = []
+        text_lines: list[int] = []  # the file line of each line of ``text``
+
+        def add(line: str, number: int) -> None:
+            text.append(line)
+            text_lines.append(number)
 
         def flush() -> None:
             if step is not None and text:
                 chunk = "\n".join(text).strip("\n")
                 if chunk.strip():
                     step.parts.append(chunk)
+                    first = next(k for k, ln in enumerate(text) if ln)
+                    step.part_lines.append(text_lines[first])
             text.clear()
+            text_lines.clear()
 
         def current(line: int) -> Step:
             nonlocal step
@@ -350,11 +363,13 @@ class _Parser:
                     else:
                         setattr(st, info, block)
                         st.parts.append(block)
+                        st.part_lines.append(i + 1)
                 else:
-                    text.append(raw)
-                    text.extend(self._expand(ln, i + 2 + k) for k, ln in enumerate(content))
+                    add(raw, i + 1)
+                    for k, ln in enumerate(content):
+                        add(self._expand(ln, i + 2 + k), i + 2 + k)
                     if close < len(lines):
-                        text.append(lines[close])
+                        add(lines[close], close + 1)
                 i = close + 1
                 continue
             if raw.startswith("## ") or raw.rstrip() == "##":
@@ -364,12 +379,12 @@ class _Parser:
                     self.problem(i + 1, "a step heading needs a title ('## Title')")
                 step = Step(title=title or "(untitled)", line=i + 1)
                 lesson.steps.append(step)
-                text.append(f"## {title}")
+                add(f"## {title}", i + 1)
                 i += 1
                 continue
             if raw.strip():
                 current(i + 1)
-            text.append(self._expand(raw, i + 1))
+            add(self._expand(raw, i + 1), i + 1)
             i += 1
         flush()
         program: ProgramBlock | None = None
@@ -554,20 +569,19 @@ def known_op_symbols() -> list[str]:
 
 def parse_lesson(path: str | Path, *, key: str | None = None) -> Lesson:
     """Read and parse one lesson file.  Problems are collected, never raised."""
+    from engine.persist import FileReadError, read_text_limited
+
     path = Path(path)
     lesson = Lesson(path=path, key=key or path.stem)
     try:
-        size = path.stat().st_size
-        if size > MAX_LESSON_BYTES:
-            lesson.problems.append(Problem(path, 1, f"the file is too large ({size} bytes; "
-                                                    f"a lesson is at most {MAX_LESSON_BYTES})"))
-            return lesson
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        lesson.problems.append(Problem(path, 1, f"not UTF-8 text ({e.reason} at byte {e.start})"))
-        return lesson
-    except OSError as e:
-        lesson.problems.append(Problem(path, 1, f"cannot read the file ({e.strerror or e})"))
+        # regular files only, never more than the limit + 1 bytes, and a FIFO cannot hang it
+        text = read_text_limited(path, MAX_LESSON_BYTES, what="lesson")
+    except FileReadError as e:
+        reason = str(e)
+        prefix = f"{path}: "
+        if reason.startswith(prefix):  # the problem names the file already
+            reason = reason[len(prefix):]
+        lesson.problems.append(Problem(path, 1, reason))
         return lesson
     return parse_text(text, path, key=lesson.key)
 
@@ -576,6 +590,8 @@ def parse_text(text: str, path: str | Path = "<lesson>", *, key: str | None = No
     """Parse lesson text (``path`` is used in problems)."""
     path = Path(path)
     lesson = Lesson(path=path, key=key or path.stem)
+    if text.startswith("\ufeff"):  # a UTF-8 byte-order mark, as some editors write
+        text = text[1:]
     parser = _Parser(path, text)
     start = parser.front_matter(lesson)
     parser.body(lesson, start)
