@@ -29,7 +29,7 @@ and lists and quotes nested at most :data:`MAX_NESTING` deep.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .model import CheckBlock, FitBlock, Lesson, ProgramBlock, Step
@@ -97,14 +97,14 @@ def lesson_work(lesson: Lesson) -> tuple[int, int]:
 class FolderBudget:
     """What is left of a folder's budget as its lessons load, in order."""
 
-    work: int = FOLDER_WORK
-    bytes: int = FOLDER_BYTES
+    work: int = field(default_factory=lambda: FOLDER_WORK)
+    bytes: int = field(default_factory=lambda: FOLDER_BYTES)
 
     def refuse_read(self) -> str | None:
         """Why the next lesson may not even be read (None: it may)."""
         if self.bytes <= 0:
             return (f"not loaded: the lessons before it in this folder already hold "
-                    f"{FOLDER_BYTES // (1024 * 1024)} MB of text, the most a folder may")
+                    f"{FOLDER_BYTES:,} bytes of text, the most a folder may")
         return None
 
     def charge(self, lesson: Lesson) -> str | None:
@@ -119,7 +119,8 @@ class FolderBudget:
                     f"of program run); a lesson may use at most {LESSON_WORK:,}")
         if work > self.work:
             return (f"not loaded: the lessons before it have used the folder's budget "
-                    f"({FOLDER_WORK:,} work units; this one needs {work:,})")
+                    f"({FOLDER_WORK:,} work units; {max(0, self.work):,} are left and this one "
+                    f"needs {work:,})")
         self.work -= work
         return None
 
@@ -166,18 +167,17 @@ def step_problems(step: Step) -> list[tuple[int, str]]:
     """(file line, message) for each render limit ``step`` breaks, as the screen shows it."""
     from .render import block_markdown, step_markdown
 
-    shown = step_markdown(step)
-    size = _size_problem(shown)
-    if size:
-        return [(step.line, size)]
     problems: list[tuple[int, str]] = []
     blocks = 0
-    for part, line in zip(step.parts, step.part_lines):
+    for part, line in zip(step.parts, step.part_lines):  # bounded: a lesson is <= 512 KB
         text = part if isinstance(part, str) else block_markdown(part, step)
         found, count = markdown_problems(text, line)
         blocks += count
         problems.extend(found)
-    if blocks > MAX_STEP_BLOCKS and not problems:
+    size = _size_problem(step_markdown(step))
+    if size:
+        problems.append((step.line, size))
+    elif blocks > MAX_STEP_BLOCKS and not problems:
         problems.append((step.line, f"this step has {blocks} Markdown blocks (paragraphs, list "
                                     f"items, table rows and cells...); a step may have at most "
                                     f"{MAX_STEP_BLOCKS}: split it into more steps"))

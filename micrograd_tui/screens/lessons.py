@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,16 +48,13 @@ open it to read what is wrong.
 """
 
 
-#: at most this many "Loading lessons… 3/16" updates a second
-PROGRESS_PER_SECOND = 20
-
-
 class LessonsScreen(Screen):
     """Guided lessons (loaded and checked off the UI thread, with a progress line)."""
 
     @dataclass
     class Loading(Message):
-        """``done`` of ``total`` lesson files are loaded."""
+        """``done`` of ``total`` lesson files are loaded (a newer one replaces a queued one,
+        so the screen never falls behind however fast lessons load)."""
 
         done: int
         total: int
@@ -152,14 +148,9 @@ class LessonsScreen(Screen):
     @work(thread=True, exclusive=True, group="lessons-load", exit_on_error=False)
     def _load_in_thread(self, folder: Path | None) -> None:
         worker = get_current_worker()
-        last = 0.0
 
         def progress(done: int, total: int) -> None:
-            nonlocal last
-            now = time.monotonic()
-            if done == total or now - last >= 1 / PROGRESS_PER_SECOND:
-                last = now
-                self.post_message(self.Loading(done, total))
+            self.post_message(self.Loading(done, total))
 
         lessons, problems = load_lessons(folder, progress=progress,
                                          cancelled=lambda: worker.is_cancelled)
