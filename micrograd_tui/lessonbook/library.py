@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Callable
 
 from .limits import MAX_LESSON_FILES, FolderBudget
-from .model import CheckBlock, FitBlock, Lesson, Problem, Step, TrainBlock, parse_lesson
+from .model import CheckBlock, FitBlock, Lesson, Problem, Step, TrainBlock
+from .parse import parse_lesson
 
 
 def shipped_lessons_dir() -> Path:
