@@ -5,7 +5,8 @@ Plain Python (no Textual), so ``micrograd-tui lessons check`` and the tests use 
 
 from .check import run_check
 from .library import load_lessons
-from .model import Lesson, Problem, Step, parse_lesson, parse_text
+from .model import Lesson, Problem, Step
+from .parse import parse_lesson, parse_text
 from .progress import ProgressStore
 
 __all__ = ["Lesson", "Problem", "ProgressStore", "Step", "load_lessons", "parse_lesson",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
@@ -63,6 +64,8 @@ def format_number(x: float) -> str:
     """A number as a learner reads it: up to 6 significant digits, no ``-0``."""
     if x == 0:
         return "0"
+    if not math.isfinite(x):
+        return str(x)  # "inf", "-inf", "nan" (int(x) would raise)
     if x == int(x) and abs(x) < 1e12:
         return str(int(x))
     return f"{x:.6g}"
@@ -80,17 +83,34 @@ def evaluate_expression(text: str, names: Mapping[str, object] | None = None) ->
         raise AnswerError(f"longer than {MAX_ANSWER_CHARS} characters")
     if not text.isascii() or any(ord(c) < 32 for c in text):
         raise AnswerError("use plain ASCII characters")
-    try:
-        tree = ast.parse(text, mode="eval")
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        raise AnswerError(f"not an arithmetic expression: {text!r}") from None
+    tree = _parse(text)
+    if tree is None:
+        raise AnswerError(f"not an arithmetic expression: {_short(repr(text))}")
     try:
         result = _walk(tree.body, names)
+    except AnswerError:
+        raise
     except RecursionError:
         raise AnswerError("nested too deeply") from None
+    except (ArithmeticError, ValueError, TypeError) as e:
+        # a number the walker did not expect (inf, nan, a huge power): say so, never crash
+        raise AnswerError(f"cannot be computed ({e})") from None
+    except Exception as e:  # the last guard: a typed answer must never take the app down
+        raise AnswerError(f"cannot be computed ({type(e).__name__})") from None
     if not math.isfinite(result):
         raise AnswerError("the result is not a finite number")
     return result
+
+
+def _parse(text: str) -> ast.Expression | None:
+    """``ast.parse`` in eval mode, or None; its SyntaxWarnings ("invalid decimal literal" for
+    ``1if``) are not printed over the app's screen."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return ast.parse(text, mode="eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
 
 
 def _walk(node: ast.AST, names: Mapping[str, object]) -> float:
@@ -130,12 +150,14 @@ def _walk(node: ast.AST, names: Mapping[str, object]) -> float:
         if isinstance(op, ast.Pow):
             if a == 0 and b < 0:
                 raise AnswerError("zero to a negative power")
-            if a < 0 and b != int(b):
-                raise AnswerError("a negative number to a fractional power")
+            if a < 0 and not b.is_integer():  # also inf and nan: int(b) would raise
+                raise AnswerError("a negative number to a power that is not a whole number")
             try:
                 return float(a ** b)
             except (OverflowError, ZeroDivisionError):
                 raise AnswerError("the power is too large") from None
+            except (ValueError, TypeError):  # e.g. a complex result
+                raise AnswerError("the power is not a real number") from None
         raise AnswerError("only + - * / ** are allowed")
     if isinstance(node, ast.Call):
         if (not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS
@@ -144,7 +166,7 @@ def _walk(node: ast.AST, names: Mapping[str, object]) -> float:
         x = _walk(node.args[0], names)
         try:
             return float(_FUNCTIONS[node.func.id](x))
-        except (ValueError, OverflowError):
+        except (ArithmeticError, ValueError, TypeError):
             raise AnswerError(f"{node.func.id}({format_number(x)}) is not defined") from None
     raise AnswerError("only numbers, names, name.grad, name.data and + - * / ** are allowed")
 
@@ -237,9 +259,8 @@ def _solve_fit(check: CheckBlock, fit: FitBlock) -> Solution:
 
 def names_used(text: str) -> set[str]:
     """The variable names an answer expression reads (empty if it does not parse)."""
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _parse(text.strip())
+    if tree is None:
         return set()
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id not in _FUNCTIONS}
 
@@ -270,8 +291,13 @@ def grade(check: CheckBlock, typed: str) -> Verdict:
     except ValueError:
         try:
             given = evaluate_expression(typed)
-        except AnswerError:
-            return Verdict(None, None, "Type a number, such as -1.5 or 3/2.")
+        except AnswerError as e:
+            return Verdict(None, None, f"Type a number, such as -1.5 or 3/2 ({_short(str(e))}).")
     if abs(given - solution.value) <= check.tolerance:
         return Verdict(True, given, f"Correct: {solution.text}.")
     return Verdict(False, given, f"Not quite: {format_number(given)} is not it.")
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """At most ``limit`` characters of a message that may quote what the learner typed."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"

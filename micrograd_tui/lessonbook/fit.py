@@ -24,7 +24,7 @@ MAX_ROWS = 64
 MAX_WIDTH = 64
 MAX_STEPS = 1000
 #: rows × parameters × steps: the most work a fit block may ask for (it runs as the lesson loads)
-MAX_WORK = 1_000_000
+MAX_WORK = 300_000  # a whole lesson may use no more (limits.LESSON_WORK)
 
 
 class FitError(ValueError):

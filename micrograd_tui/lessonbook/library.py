@@ -1,13 +1,18 @@
 """A folder of lessons: every file parsed, and every block run by the engine, once.
 
 A lesson with any problem is kept (so the list can show it as broken) but not offered.
+Loading stays within the budgets of :mod:`.limits` (per lesson and per folder), and a lesson
+that breaks a render limit is broken too, so no lesson can hang the app.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
-from .model import Lesson, Problem, parse_lesson
+from .limits import MAX_LESSON_FILES, FolderBudget
+from .model import CheckBlock, FitBlock, Lesson, Problem, Step, TrainBlock
+from .parse import parse_lesson
 
 
 def shipped_lessons_dir() -> Path:
@@ -28,7 +33,8 @@ def validate_lesson(lesson: Lesson) -> None:
     """Run every block of a parsed lesson; add what fails to ``lesson.problems``.
 
     Afterwards each train block has its ``config``, each fit block its ``result`` and each
-    check its ``solution`` (when they could be computed).
+    check its ``solution`` (when they could be computed).  Each block is guarded: an
+    unexpected exception makes the lesson broken with the reason, never takes the app down.
     """
     from engine.expr import ExprError, evaluate
 
@@ -39,43 +45,96 @@ def validate_lesson(lesson: Lesson) -> None:
     def problem(line: int, message: str) -> None:
         lesson.problems.append(Problem(lesson.path, line, message))
 
+    def guarded(kind: str, line: int, run: Callable[[], None]) -> None:
+        try:
+            run()
+        except ExprError as e:  # a program block
+            problem(line + max(1, e.line), f"the program: {e.message}")
+        except (SetupError, FitError, CheckError) as e:
+            problem(e.line, e.message)
+        except Exception as e:  # noqa: BLE001 - one bad block must not take the app down
+            problem(line, f"checking this {kind} block failed unexpectedly "
+                          f"({type(e).__name__}: {_short(str(e))})")
+
     for step in lesson.steps:
-        if step.program is not None and step.program.source.strip():
-            try:
-                evaluate(step.program.source)
-            except ExprError as e:
-                problem(step.program.file_line(max(1, e.line)), f"the program: {e.message}")
-        if step.train is not None and step.train.fields:
-            try:
-                step.train.config = build_config(step.train)
-            except SetupError as e:
-                problem(e.line, e.message)
-        if step.fit is not None and step.fit.fields:
-            try:
-                step.fit.result = fit_block(step.fit)
-            except FitError as e:
-                problem(e.line, e.message)
-        check = step.check
+        program, train, fit, check = step.program, step.train, step.fit, step.check
+        if program is not None and program.source.strip():
+            guarded("program", program.line, lambda: evaluate(program.source))
+        if train is not None and train.fields:
+            def set_config(train: TrainBlock = train) -> None:
+                train.config = build_config(train)
+            guarded("train", train.line, set_config)
+        if fit is not None and fit.fields:
+            def set_result(fit: FitBlock = fit) -> None:
+                fit.result = fit_block(fit)
+            guarded("fit", fit.line, set_result)
         if check is not None and check.answer and check.question:
-            try:
+            def set_solution(check: CheckBlock = check, step: Step = step) -> None:
                 check.solution = solve(check, step)
-            except CheckError as e:
-                problem(e.line, e.message)
+            guarded("check", check.line, set_solution)
 
 
-def load_lesson(path: Path, key: str | None = None) -> Lesson:
-    lesson = parse_lesson(path, key=key)
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def check_render_limits(lesson: Lesson) -> None:
+    """Add a problem for each step that breaks a render limit (see :mod:`.limits`)."""
+    from .limits import step_problems
+
+    for step in lesson.steps:
+        for line, message in step_problems(step):
+            lesson.problems.append(Problem(lesson.path, line, message))
+
+
+def load_lesson(path: Path, key: str | None = None,
+                budget: FolderBudget | None = None) -> Lesson:
+    """Read, parse and (within ``budget``) run one lesson; problems are collected, never raised."""
+    budget = budget if budget is not None else FolderBudget()
+    refused = budget.refuse_read()
+    if refused:
+        return Lesson(path=path, key=key or path.stem, problems=[Problem(path, 0, refused)])
+    try:
+        lesson = parse_lesson(path, key=key)
+    except Exception as e:  # noqa: BLE001 - a bug in the parser must not take the app down
+        return Lesson(path=path, key=key or path.stem, problems=[Problem(
+            path, 0, f"reading this lesson failed unexpectedly ({type(e).__name__}: "
+                     f"{_short(str(e))})")])
+    budget.bytes -= _size(path)  # read, whether it parses or not
+    if lesson.problems:
+        return lesson
+    over = budget.charge(lesson)
+    if over:
+        lesson.problems.append(Problem(path, 0, over))
+        return lesson
+    validate_lesson(lesson)
     if not lesson.problems:
-        validate_lesson(lesson)
+        try:
+            check_render_limits(lesson)
+        except Exception as e:  # noqa: BLE001
+            lesson.problems.append(Problem(path, 0, f"checking how this lesson is shown failed "
+                                                    f"unexpectedly ({type(e).__name__})"))
     return lesson
 
 
-def load_lessons(folder: str | Path | None = None) -> tuple[list[Lesson], list[Problem]]:
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def load_lessons(folder: str | Path | None = None, *,
+                 progress: Callable[[int, int], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None,
+                 ) -> tuple[list[Lesson], list[Problem]]:
     """Every lesson of ``folder`` (None: the shipped ones), in order, and folder-level problems.
 
     Lessons are sorted by ``order``, then file name (a lesson without a valid order comes
     last); broken ones (``lesson.broken``) come along so they can be listed, with their
-    problems.
+    problems.  The folder's budget (:mod:`.limits`) is spent in file-name order.
+    ``progress(done, total)`` is called after each lesson; when ``cancelled()`` turns true
+    the loading stops and what was loaded so far is returned.
     """
     shipped = folder is None
     root = shipped_lessons_dir() if shipped else Path(folder)  # type: ignore[arg-type]
@@ -85,8 +144,20 @@ def load_lessons(folder: str | Path | None = None) -> tuple[list[Lesson], list[P
     files = lesson_files(root)
     if not files:
         return [], [Problem(root, 0, "no lesson files (*.md) in this folder")]
+    if len(files) > MAX_LESSON_FILES:
+        problems.append(Problem(root, 0, f"{len(files) - MAX_LESSON_FILES} lesson files are not "
+                                         f"loaded: a folder holds at most {MAX_LESSON_FILES} "
+                                         f"lessons (the first ones by file name are)"))
+        files = files[:MAX_LESSON_FILES]
     prefix = "" if shipped else f"{root.resolve()}::"
-    lessons = [load_lesson(p, key=prefix + p.stem) for p in files]
+    budget = FolderBudget()
+    lessons: list[Lesson] = []
+    for p in files:
+        if cancelled is not None and cancelled():
+            break
+        lessons.append(load_lesson(p, key=prefix + p.stem, budget=budget))
+        if progress is not None:
+            progress(len(lessons), len(files))
     lessons.sort(key=lambda les: (les.order is None, les.order or 0, les.path.name))
     orders: dict[int, Lesson] = {}
     for lesson in lessons:

@@ -78,15 +78,17 @@ one of each kind.
     descent with a negative nudge).  A value may continue on the next lines when they are
     indented.  The learner may type a number or simple arithmetic (``-3/2``).
 
-A fit block runs when the lesson loads, so it is limited to 1,000,000 rows × parameters ×
-steps.  ``micrograd-tui lessons check [DIR]`` runs every block and reports every problem as
+A lesson is UTF-8 text (a byte-order mark at the start is fine) in a regular file of at
+most 512 KB.  A fit block runs when the lesson loads, so it is limited to 300,000 rows ×
+parameters × steps; a lesson and a folder have a work budget too, and one step a size it may
+be shown at (characters, lines, blocks, table rows, nesting): see :mod:`.limits`.
+``micrograd-tui lessons check [DIR]`` runs every block and reports every problem as
 ``path:line: message`` (exit status 1 if there is any); the app lists a broken lesson with a
 ✗ and shows its problems instead of its steps.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
@@ -100,10 +102,6 @@ FIT_KEYS = ("inputs", "targets", "layers", "activation", "output_activation", "l
 BLOCK_KINDS = ("program", "train", "fit", "check")
 
 DEFAULT_TOLERANCE = 1e-3
-
-_FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})\s*([^\s`]*)(.*)$")
-_TEMPLATE = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*:\s*([^{}\s]+)\s*\}\}")
-_KEY_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:(?:\s+(.*)|\s*)$")
 
 
 @dataclass(frozen=True)
@@ -198,6 +196,8 @@ class Step:
     title: str
     line: int
     parts: list[str | Block] = field(default_factory=list)
+    #: the file line where each part starts (a text part: its first non-blank line)
+    part_lines: list[int] = field(default_factory=list)
     program: ProgramBlock | None = None
     train: TrainBlock | None = None
     fit: FitBlock | None = None
@@ -246,338 +246,14 @@ class Lesson:
         return self.title or self.path.stem
 
 
-# --- parsing ---------------------------------------------------------------------------
+# --- reading a lesson: lessonbook.parse (importable from here too) ----------------------------
 
-class _Parser:
-    def __init__(self, path: Path, text: str) -> None:
-        self.path = path
-        self.lines = text.splitlines()
-        self.problems: list[Problem] = []
-        self.check_count = 0
-
-    def problem(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.path, line, message))
-
-    # front matter ------------------------------------------------------------------
-    def front_matter(self, lesson: Lesson) -> int:
-        """Parse the front matter; returns the index of the first body line."""
-        lines = self.lines
-        first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
-        if first is None:
-            self.problem(1, "the file is empty: a lesson starts with a front matter (---)")
-            return len(lines)
-        if lines[first].strip() != "---":
-            self.problem(first + 1, "no front matter: a lesson starts with a line '---', then "
-                                    "title, summary and order, then '---'")
-            return first
-        end = next((i for i in range(first + 1, len(lines)) if lines[i].strip() == "---"), None)
-        if end is None:
-            self.problem(first + 1, "the front matter is not closed by a line '---'")
-            return len(lines)
-        seen: dict[str, int] = {}
-        for i in range(first + 1, end):
-            raw = lines[i]
-            if not raw.strip() or raw.lstrip().startswith("#"):
-                continue
-            m = _KEY_LINE.match(raw.strip())
-            if not m:
-                self.problem(i + 1, f"front matter lines are 'key: value', not {raw.strip()!r}")
-                continue
-            key, value = m.group(1), _unquote((m.group(2) or "").strip())
-            if key not in FRONT_MATTER_KEYS:
-                self.problem(i + 1, f"unknown front matter key {key!r} (use title, summary, order)")
-                continue
-            if key in seen:
-                self.problem(i + 1, f"{key!r} is given twice (first on line {seen[key]})")
-                continue
-            seen[key] = i + 1
-            if not value:
-                self.problem(i + 1, f"{key} is empty")
-                continue
-            if key == "order":
-                try:
-                    lesson.order = int(value)
-                except ValueError:
-                    self.problem(i + 1, f"order must be a whole number, not {value!r}")
-                lesson.order_line = i + 1
-            elif key == "title":
-                lesson.title = value
-            else:
-                lesson.summary = value
-        for key in FRONT_MATTER_KEYS:
-            if key not in seen:
-                self.problem(end + 1, f"the front matter has no {key}")
-        return end + 1
-
-    # body ---------------------------------------------------------------------------
-    def body(self, lesson: Lesson, start: int) -> None:
-        lines = self.lines
-        step: Step | None = None
-        text: list[str] = []
-
-        def flush() -> None:
-            if step is not None and text:
-                chunk = "\n".join(text).strip("\n")
-                if chunk.strip():
-                    step.parts.append(chunk)
-            text.clear()
-
-        def current(line: int) -> Step:
-            nonlocal step
-            if step is None:
-                step = Step(title=lesson.title or lesson.path.stem, line=line)
-                lesson.steps.append(step)
-            return step
-
-        i = start
-        while i < len(lines):
-            raw = lines[i]
-            m = _FENCE_OPEN.match(raw)
-            if m:
-                fence, info = m.group(2), m.group(3).lower()
-                close = self._find_close(i, fence)
-                if close is None:
-                    self.problem(i + 1, f"this code block ({fence}{info}) is never closed")
-                    close = len(lines)
-                content = lines[i + 1:close]
-                st = current(i + 1)
-                if info in BLOCK_KINDS:
-                    flush()
-                    block = self._block(info, i + 1, content)
-                    if getattr(st, info) is not None:
-                        self.problem(i + 1, f"a step holds one {info} block; this step already "
-                                            f"has one (line {getattr(st, info).line})")
-                    else:
-                        setattr(st, info, block)
-                        st.parts.append(block)
-                else:
-                    text.append(raw)
-                    text.extend(self._expand(ln, i + 2 + k) for k, ln in enumerate(content))
-                    if close < len(lines):
-                        text.append(lines[close])
-                i = close + 1
-                continue
-            if raw.startswith("## ") or raw.rstrip() == "##":
-                flush()
-                title = self._expand(raw[2:].strip(), i + 1)
-                if not title:
-                    self.problem(i + 1, "a step heading needs a title ('## Title')")
-                step = Step(title=title or "(untitled)", line=i + 1)
-                lesson.steps.append(step)
-                text.append(f"## {title}")
-                i += 1
-                continue
-            if raw.strip():
-                current(i + 1)
-            text.append(self._expand(raw, i + 1))
-            i += 1
-        flush()
-        program: ProgramBlock | None = None
-        fit: FitBlock | None = None
-        for st in lesson.steps:
-            program = st.program or program
-            fit = st.fit or fit
-            st.program_context, st.fit_context = program, fit
-        if not lesson.steps:
-            self.problem(max(1, start), "the lesson has no steps (start each with '## Title')")
-
-    def _find_close(self, i: int, fence: str) -> int | None:
-        ch, n = fence[0], len(fence)
-        for j in range(i + 1, len(self.lines)):
-            s = self.lines[j].strip()
-            if len(self.lines[j]) - len(self.lines[j].lstrip(" ")) <= 3 and s and set(s) == {ch} \
-                    and len(s) >= n:
-                return j
-        return None
-
-    def _expand(self, text: str, line: int) -> str:
-        """Replace ``{{formula:op}}`` and ``{{name:op}}`` with the engine's own text."""
-        if "{{" not in text:
-            return text
-
-        def sub(m: re.Match[str]) -> str:
-            kind, symbol = m.group(1), m.group(2)
-            if kind not in ("formula", "name"):
-                self.problem(line, f"unknown template {{{{{kind}:...}}}} (use formula or name)")
-                return m.group(0)
-            op = find_op(symbol)
-            if op is None:
-                self.problem(line, f"the engine has no operation {symbol!r} (known: "
-                                   f"{', '.join(known_op_symbols())}, **k)")
-                return m.group(0)
-            return op.formula if kind == "formula" else op.name
-
-        return _TEMPLATE.sub(sub, text)
-
-    # blocks -------------------------------------------------------------------------
-    def _block(self, kind: str, line: int, content: list[str]) -> Block:
-        if kind == "program":
-            if not "\n".join(content).strip():
-                self.problem(line, "the program block is empty")
-            return ProgramBlock(line, "\n".join(content) + ("\n" if content else ""))
-        if kind == "check":
-            return self._check(line, content)
-        fields = self._fields(line, content, FIT_KEYS if kind == "fit" else None, kind)
-        text = "\n".join(content)
-        if kind == "train":
-            return TrainBlock(line, text, fields)
-        return FitBlock(line, text, fields)
-
-    def _fields(self, line: int, content: list[str], allowed: tuple[str, ...] | None,
-                kind: str) -> list[Field]:
-        out: list[Field] = []
-        seen: dict[str, int] = {}
-        for k, raw in enumerate(content):
-            n = line + 1 + k
-            s = raw.strip()
-            if not s or s.startswith("#"):
-                continue
-            if raw[:1] in (" ", "\t") and out:
-                out[-1].value = f"{out[-1].value} {s}".strip()
-                continue
-            m = _KEY_LINE.match(s)
-            if not m:
-                self.problem(n, f"{kind} block lines are 'key: value', not {s!r}")
-                continue
-            key = m.group(1)
-            if allowed is not None and key not in allowed:
-                self.problem(n, f"unknown {kind} key {key!r} (known: {', '.join(allowed)})")
-                continue
-            if key in seen:
-                self.problem(n, f"{key!r} is given twice (first on line {seen[key]})")
-                continue
-            seen[key] = n
-            out.append(Field(key, (m.group(2) or "").strip(), n))
-        if not out:
-            self.problem(line, f"the {kind} block is empty")
-        return out
-
-    def _check(self, line: int, content: list[str]) -> CheckBlock:
-        fields: dict[str, Field] = {}
-        k = 0
-        last: Field | None = None
-        while k < len(content):
-            raw = content[k]
-            n = line + 1 + k
-            s = raw.strip()
-            if last is not None and s and raw[:1] in (" ", "\t"):
-                last.value = f"{last.value} {s}".strip()
-                k += 1
-                continue
-            m = _KEY_LINE.match(s)
-            if not m or m.group(1) not in CHECK_KEYS:
-                if m and not _looks_like_code(s):
-                    self.problem(n, f"unknown check key {m.group(1)!r} (known: "
-                                    f"{', '.join(CHECK_KEYS)})")
-                    k += 1
-                    continue
-                break
-            key = m.group(1)
-            if key in fields:
-                self.problem(n, f"{key!r} is given twice (first on line {fields[key].line})")
-            else:
-                last = fields[key] = Field(key, (m.group(2) or "").strip(), n)
-            k += 1
-        while k < len(content) and not content[k].strip():
-            k += 1
-        source = "\n".join(content[k:])
-        check = CheckBlock(line=line, index=self.check_count, fields=fields,
-                           source=source + "\n" if source.strip() else "",
-                           source_line=line + k)
-        self.check_count += 1
-        for key in ("question", "answer"):
-            f = fields.get(key)
-            if f is None or not f.value:
-                self.problem(f.line if f else line, f"the check has no {key}")
-        for key in ("question", "hint", "explain"):
-            if key in fields:
-                setattr(check, key, self._expand(fields[key].value, fields[key].line))
-        check.answer = fields["answer"].value if "answer" in fields else ""
-        if "tolerance" in fields:
-            f = fields["tolerance"]
-            try:
-                check.tolerance = float(f.value)
-                if not (0.0 < check.tolerance < float("inf")):
-                    raise ValueError
-            except ValueError:
-                self.problem(f.line, f"tolerance must be a number > 0, not {f.value!r}")
-        if "backward" in fields:
-            f = fields["backward"]
-            try:
-                check.backward = int(f.value)
-                if not 0 <= check.backward <= 10:
-                    raise ValueError
-            except ValueError:
-                self.problem(f.line, f"backward must be a whole number from 0 to 10, not {f.value!r}")
-        if "nudge" in fields:
-            f = fields["nudge"]
-            try:
-                check.nudge = float(f.value)
-                if check.nudge != check.nudge or abs(check.nudge) == float("inf"):
-                    raise ValueError
-            except ValueError:
-                self.problem(f.line, f"nudge must be a number, not {f.value!r}")
-        return check
+_PARSE_NAMES = ("parse_lesson", "parse_text", "find_op", "known_op_symbols")
 
 
-def _looks_like_code(s: str) -> bool:
-    return "=" in s or "(" in s
+def __getattr__(name: str):
+    if name in _PARSE_NAMES:
+        from . import parse
 
-
-def _unquote(s: str) -> str:
-    if len(s) >= 2 and s[0] == s[-1] and s[0] in "\"'":
-        return s[1:-1]
-    return s
-
-
-def find_op(symbol: str):
-    """The engine's operation for a template symbol (``tanh``, ``*``, ``**2``), or None."""
-    from engine.value import OPS, pow_const_op
-
-    if symbol in OPS:
-        return OPS[symbol]
-    if symbol.startswith("**") and len(symbol) > 2:
-        try:
-            k = float(symbol[2:])
-        except ValueError:
-            return None
-        if k == k and abs(k) < 1e6:
-            return pow_const_op(k)
-    return None
-
-
-def known_op_symbols() -> list[str]:
-    from engine.value import OPS
-
-    return list(OPS)
-
-
-def parse_lesson(path: str | Path, *, key: str | None = None) -> Lesson:
-    """Read and parse one lesson file.  Problems are collected, never raised."""
-    path = Path(path)
-    lesson = Lesson(path=path, key=key or path.stem)
-    try:
-        size = path.stat().st_size
-        if size > MAX_LESSON_BYTES:
-            lesson.problems.append(Problem(path, 1, f"the file is too large ({size} bytes; "
-                                                    f"a lesson is at most {MAX_LESSON_BYTES})"))
-            return lesson
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        lesson.problems.append(Problem(path, 1, f"not UTF-8 text ({e.reason} at byte {e.start})"))
-        return lesson
-    except OSError as e:
-        lesson.problems.append(Problem(path, 1, f"cannot read the file ({e.strerror or e})"))
-        return lesson
-    return parse_text(text, path, key=lesson.key)
-
-
-def parse_text(text: str, path: str | Path = "<lesson>", *, key: str | None = None) -> Lesson:
-    """Parse lesson text (``path`` is used in problems)."""
-    path = Path(path)
-    lesson = Lesson(path=path, key=key or path.stem)
-    parser = _Parser(path, text)
-    start = parser.front_matter(lesson)
-    parser.body(lesson, start)
-    lesson.problems.extend(parser.problems)
-    return lesson
+        return getattr(parse, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

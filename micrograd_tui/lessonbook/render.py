@@ -27,32 +27,39 @@ def fit_table(block: FitBlock) -> str:
     return _fence("\n".join(lines), "text")
 
 
+def block_markdown(part: ProgramBlock | TrainBlock | FitBlock | CheckBlock, step: Step) -> str:
+    """The Markdown an interactive block of ``step`` is shown as ("" for none)."""
+    out: list[str] = []
+    if isinstance(part, ProgramBlock):
+        out.append(_fence(part.source, "python"))
+        out.append(OPEN_PROGRAM_HINT)
+    elif isinstance(part, TrainBlock):
+        out.append(_fence(part.text, "yaml"))
+        out.append(OPEN_SETUP_HINT)
+    elif isinstance(part, FitBlock):
+        out.append(_fence(part.text, "yaml"))
+        table = fit_table(part)
+        if table:
+            out.append("The engine ran it; the loss at each step:")
+            out.append(table)
+    elif isinstance(part, CheckBlock):
+        if part.source.strip():
+            out.append(_fence(part.source, "python"))
+            if step.program is None:
+                out.append(OPEN_PROGRAM_HINT)
+        elif step.program is None and step.fit is None and step.program_context is not None:
+            # the check is about a program of an earlier step: show it again
+            out.append("The check is about this program:")
+            out.append(_fence(step.program_context.source, "python"))
+            out.append(OPEN_PROGRAM_HINT)
+    return "\n\n".join(out)
+
+
 def step_markdown(step: Step) -> str:
     """The Markdown of one step (the check's question and answer box are shown separately)."""
     out: list[str] = []
     for part in step.parts:
-        if isinstance(part, str):
-            out.append(part)
-        elif isinstance(part, ProgramBlock):
-            out.append(_fence(part.source, "python"))
-            out.append(OPEN_PROGRAM_HINT)
-        elif isinstance(part, TrainBlock):
-            out.append(_fence(part.text, "yaml"))
-            out.append(OPEN_SETUP_HINT)
-        elif isinstance(part, FitBlock):
-            out.append(_fence(part.text, "yaml"))
-            table = fit_table(part)
-            if table:
-                out.append("The engine ran it; the loss at each step:")
-                out.append(table)
-        elif isinstance(part, CheckBlock):
-            if part.source.strip():
-                out.append(_fence(part.source, "python"))
-                if step.program is None:
-                    out.append(OPEN_PROGRAM_HINT)
-            elif step.program is None and step.fit is None and step.program_context is not None:
-                # the check is about a program of an earlier step: show it again
-                out.append("The check is about this program:")
-                out.append(_fence(step.program_context.source, "python"))
-                out.append(OPEN_PROGRAM_HINT)
+        text = part if isinstance(part, str) else block_markdown(part, step)
+        if text:
+            out.append(text)
     return "\n\n".join(out) + "\n"

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, OptionList, Static
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..lessonbook.library import load_lessons
+from ..lessonbook.limits import refuse_to_render
 from ..lessonbook.model import Lesson, Problem, Step
 from ..lessonbook.progress import ProgressStore
 from ..lessonbook.render import step_markdown
@@ -42,7 +49,26 @@ open it to read what is wrong.
 
 
 class LessonsScreen(Screen):
-    """Guided lessons."""
+    """Guided lessons (loaded and checked off the UI thread, with a progress line)."""
+
+    @dataclass
+    class Loading(Message):
+        """``done`` of ``total`` lesson files are loaded (a newer one replaces a queued one,
+        so the screen never falls behind however fast lessons load)."""
+
+        done: int
+        total: int
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, LessonsScreen.Loading)
+
+    @dataclass
+    class Loaded(Message):
+        """Every lesson is loaded (``progress`` is the learner's ProgressStore)."""
+
+        lessons: list[Lesson]
+        problems: list[Problem]
+        progress: ProgressStore
 
     HELP = HELP
     DEFAULT_CSS = """
@@ -92,6 +118,7 @@ class LessonsScreen(Screen):
         self.progress: ProgressStore | None = None
         self.lesson_index = 0
         self.step_index = 0
+        self.loading_lessons = True
         self._notified_save_error = False
 
     # --- layout ----------------------------------------------------------------------------
@@ -112,11 +139,56 @@ class LessonsScreen(Screen):
         self.load()
 
     def load(self) -> None:
-        """Load the lessons folder and the learner's progress, then show where they were."""
+        """Load the lessons folder and the learner's progress in a thread, showing progress."""
         folder = getattr(self.app, "lessons_dir", None)
-        self.lessons, self.folder_problems = load_lessons(folder)
-        self.progress = ProgressStore.open()
+        self.loading_lessons = True
+        self._show_loading(0, 0)
+        self._load_in_thread(folder)
+
+    @work(thread=True, exclusive=True, group="lessons-load", exit_on_error=False)
+    def _load_in_thread(self, folder: Path | None) -> None:
+        worker = get_current_worker()
+
+        def progress(done: int, total: int) -> None:
+            self.post_message(self.Loading(done, total))
+
+        lessons, problems = load_lessons(folder, progress=progress,
+                                         cancelled=lambda: worker.is_cancelled)
+        store = ProgressStore.open()
+        if not worker.is_cancelled:
+            self.post_message(self.Loaded(lessons, problems, store))
+
+    def on_lessons_screen_loading(self, event: Loading) -> None:
+        event.stop()
+        if self.loading_lessons:
+            self._show_loading(event.done, event.total)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "lessons-load" and event.state == WorkerState.ERROR:
+            # load_lessons collects problems and never raises; this is the last guard
+            self.loading_lessons = False
+            error = event.worker.error
+            self.folder_problems = [Problem(Path(getattr(self.app, "lessons_dir", None) or "lessons"),
+                                            0, f"loading the lessons failed unexpectedly "
+                                               f"({type(error).__name__}: {error})")]
+            self._show_folder_problems()
+
+    def _show_loading(self, done: int, total: int) -> None:
+        text = f"Loading lessons… {done}/{total}" if total else "Loading lessons…"
+        self.query_one("#step-title", Static).update(Text(text))
+        self.query_one("#step-body", Markdown).update(f"{text}\n")
+        self.query_one(CheckPanel).show_check(None)
+
+    def on_lessons_screen_loaded(self, event: Loaded) -> None:
+        event.stop()
+        self.loading_lessons = False
+        self.lessons, self.folder_problems = event.lessons, event.problems
+        self.progress = event.progress
         self._show_notice()
+        about_folder = [p for p in self.folder_problems if p.line <= 0]
+        if self.lessons and about_folder:  # e.g. more lesson files than a folder may hold
+            self.app.notify("\n".join(str(p) for p in about_folder), title="Lessons",
+                            severity="warning", timeout=15)
         self.query_one(LessonList).set_lessons(
             self.lessons, {le.key: self.progress.lesson(le.key) for le in self.lessons})
         index, step = 0, None
@@ -169,7 +241,11 @@ class LessonsScreen(Screen):
             return
         self.step_index = max(0, min(index, len(lesson.steps) - 1))
         step = lesson.steps[self.step_index]
-        self.query_one("#step-body", Markdown).update(step_markdown(step))
+        shown = step_markdown(step)
+        refused = refuse_to_render(shown)  # lessons over the limits are broken; a last guard
+        if refused:
+            shown = f"## This step is too big to show\n\n{refused}\n"
+        self.query_one("#step-body", Markdown).update(shown)
         self.query_one("#step-scroll", VerticalScroll).scroll_home(animate=False)
         if self.progress is not None:
             self.progress.visit(lesson.key, self.step_index)

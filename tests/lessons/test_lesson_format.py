@@ -36,6 +36,7 @@ EXPECTED = {
     "fit_bad_targets.md": (11, "targets"),
     "two_programs.md": (13, "one program block"),
     "check_typed_number.md": (11, "computed from the program"),
+    "check_answer_power.md": (11, "a power that is not a whole number"),
 }
 
 
@@ -81,7 +82,7 @@ def test_not_utf8_and_duplicate_order_are_problems(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("# Not a lesson\n")
     code, out = check_output(tmp_path)
     assert code == 1
-    assert f"{tmp_path / '03-binary.md'}:1: not UTF-8 text" in out
+    assert f"{tmp_path / '03-binary.md'}:1: not a lesson of UTF-8 text" in out
     assert f"{tmp_path / '02-same-order.md'}:4: order 1 is also used by 01-tiny.md" in out
     assert "README" not in out
 

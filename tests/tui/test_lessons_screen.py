@@ -44,6 +44,12 @@ def marks(app: MicrogradApp) -> list[str]:
     return [str(option.prompt) for option in options]
 
 
+async def loaded(pilot) -> None:
+    """Wait until the Lessons screen has loaded its lessons (they load in a thread)."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def answer(pilot, text: str) -> None:
     app = pilot.app
     field = app.screen.query_one(CheckPanel).query_one(Input)
@@ -56,7 +62,7 @@ async def answer(pilot, text: str) -> None:
 async def test_lesson_one_answered_wrong_then_right_and_kept_after_restart(data_dir: Path) -> None:
     app = MicrogradApp(start_mode="lessons")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await loaded(pilot)
         assert isinstance(app.screen, LessonsScreen)
         assert title(app) == "1. The derivative as a slope · step 1 of 4"
         await pilot.press("ctrl+n")
@@ -82,7 +88,7 @@ async def test_lesson_one_answered_wrong_then_right_and_kept_after_restart(data_
 
     again = MicrogradApp(start_mode="lessons")
     async with again.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await loaded(pilot)
         assert title(again).endswith("step 3 of 4")  # where the learner left off
         assert marks(again)[0].startswith("✓") and marks(again)[1].startswith(" ")
         panel = again.screen.query_one(CheckPanel)
@@ -92,7 +98,7 @@ async def test_lesson_one_answered_wrong_then_right_and_kept_after_restart(data_
 async def test_hint_then_worked_answer_on_request(data_dir: Path) -> None:
     app = MicrogradApp(start_mode="lessons")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await loaded(pilot)
         await pilot.press("ctrl+n")
         await pilot.pause()
         await pilot.press("f6")
@@ -110,7 +116,7 @@ async def test_hint_then_worked_answer_on_request(data_dir: Path) -> None:
 async def test_letters_go_to_the_answer_box(data_dir: Path) -> None:
     app = MicrogradApp(start_mode="lessons")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await loaded(pilot)
         await pilot.press("ctrl+n")
         await pilot.pause()
         await pilot.press(*"nbotg")
@@ -121,7 +127,7 @@ async def test_letters_go_to_the_answer_box(data_dir: Path) -> None:
 async def test_open_a_lessons_program_in_the_playground(data_dir: Path) -> None:
     app = MicrogradApp(start_mode="lessons")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await loaded(pilot)
         source = app.screen.step.program.source
         await pilot.press("ctrl+o")
         await pilot.pause()
@@ -144,7 +150,7 @@ async def test_open_a_lessons_setup_in_the_trainer(data_dir: Path,
     monkeypatch.setattr(TrainScreen, "load_config", spy)
     app = MicrogradApp(start_mode="lessons")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await loaded(pilot)
         screen = app.screen
         index = next(i for i, le in enumerate(screen.lessons) if le.title == "Classifying moons")
         step = next(i for i, s in enumerate(screen.lessons[index].steps) if s.train is not None)
@@ -160,7 +166,7 @@ async def test_open_a_lessons_setup_in_the_trainer(data_dir: Path,
 async def test_lessons_are_one_key_from_the_first_screen(data_dir: Path) -> None:
     app = MicrogradApp()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await loaded(pilot)
         assert app.current_mode == "playground"
         await pilot.press("f4")
         await pilot.pause()
@@ -172,7 +178,7 @@ async def test_a_corrupt_progress_file_is_set_aside_with_a_notice(data_dir: Path
     (data_dir / FILE_NAME).write_text("{ this is not json")
     app = MicrogradApp(start_mode="lessons")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await loaded(pilot)
         notices = [n.message for n in app._notifications]
         assert any("could not be read" in m and "moved" in m for m in notices), notices
         aside = list(data_dir.glob(f"{FILE_NAME}.corrupt-*"))
@@ -189,7 +195,7 @@ async def test_a_folder_with_broken_lessons(data_dir: Path, tmp_path: Path) -> N
         shutil.copy(FIXTURES / "broken" / name, folder)
     app = MicrogradApp(start_mode="lessons", lessons_dir=folder)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await loaded(pilot)
         listed = marks(app)
         assert len(listed) == 3
         assert [m[0] for m in listed] == ["•", "✗", "✗"]
@@ -214,7 +220,7 @@ async def test_a_notice_carrying_a_path_with_brackets_is_shown_as_plain_text(
     (odd / FILE_NAME).write_text("{ this is not json")
     app = MicrogradApp(start_mode="lessons")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
+        await loaded(pilot)
         await pilot.pause(0.2)
         notices = [n.message for n in app._notifications]
         assert any("[/]" in m and "[bold]" in m for m in notices), notices

@@ -15,9 +15,15 @@ def fresh_progress(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "data"))
 
 
+async def loaded(pilot) -> None:
+    """Wait until the lessons have loaded (in a thread) and are shown."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def open_step(title: str, step: int):
     async def run_before(pilot) -> None:
-        await pilot.pause()
+        await loaded(pilot)
         screen = pilot.app.screen
         index = next(i for i, le in enumerate(screen.lessons) if le.title == title)
         screen.open_lesson(index, step)
@@ -28,7 +34,7 @@ def open_step(title: str, step: int):
 
 def test_first_lesson_after_a_wrong_answer_80x24(snap_compare) -> None:
     async def run_before(pilot) -> None:
-        await pilot.pause()
+        await loaded(pilot)
         await pilot.press("ctrl+n")
         await pilot.pause()
         await pilot.press("1", "3", "enter")
