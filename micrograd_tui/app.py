@@ -9,10 +9,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from .screens.help import HelpScreen
-from .screens.lessons import LessonsScreen
-from .screens.playground import PlaygroundScreen
-from .screens.train import TrainScreen
+from .widgets.help_screen import HelpScreen
+from .lessonbook.screen import LessonsScreen
+from .playground.screen import PlaygroundScreen
+from .training.screen import TrainScreen
 
 if TYPE_CHECKING:
     from engine.train import TrainConfig

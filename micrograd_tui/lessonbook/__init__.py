@@ -3,7 +3,7 @@
 Plain Python (no Textual), so ``micrograd-tui lessons check`` and the tests use it headless.
 """
 
-from .check import run_check
+from .lint import run_check
 from .library import load_lessons
 from .model import Lesson, Problem, Step, parse_lesson, parse_text
 from .progress import ProgressStore

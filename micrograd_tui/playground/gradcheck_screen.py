@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
-from ..graphview import format_number
+from .graph_index import format_number
 from ..messages import GradientsChecked
 
 #: the check evaluates the graph twice per leaf: above this many node visits it runs in a

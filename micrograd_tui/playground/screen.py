@@ -21,19 +21,19 @@ from textual.widgets.text_area import Selection
 
 from engine.expr import ExprError, Program, evaluate
 
-from ..examples import README_EXAMPLE
-from ..graphview import GraphIndex, Row, format_number, short_number
+from .examples import README_EXAMPLE
+from .graph_index import GraphIndex, Row, format_number, short_number
 from ..messages import EvaluationFailed, GradientsChecked, GraphEvaluated, GraphExported
-from ..playground_actions import (ExportFailed, backward_text, export_path, export_report,
-                                  pass_complete_text, root_changed_text, step_failed_text,
-                                  step_text, write_export)
-from ..stepper import BackwardStepper
-from ..widgets.graph_tree import GraphTree
-from ..widgets.node_inspector import NodeInspector, leaf_number_span
-from ..widgets.program_editor import ProgramEditor
+from .actions import (ExportFailed, backward_text, export_path, export_report,
+                      pass_complete_text, root_changed_text, step_failed_text, step_text,
+                      write_export)
+from .stepper import BackwardStepper
+from .graph_tree import GraphTree
+from .inspector import NodeInspector, leaf_number_span
+from .editor import ProgramEditor
 from ..widgets.nav_bar import NavBar
-from .gradcheck import (GRADCHECK_MAX_WORK, GRADCHECK_THREAD_WORK, GradCheckScreen,
-                        run_gradient_check, verdict)
+from .gradcheck_screen import (GRADCHECK_MAX_WORK, GRADCHECK_THREAD_WORK, GradCheckScreen,
+                               run_gradient_check, verdict)
 
 #: programs longer than this are evaluated in a worker thread so the UI stays responsive
 THREAD_SOURCE_CHARS = 2_000

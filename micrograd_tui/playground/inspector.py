@@ -20,8 +20,8 @@ from textual.widgets import Input, Label, Static
 
 from engine.value import Value
 
-from ..graphview import GraphIndex, format_number, short_number
-from ..stepper import local_expression
+from .graph_index import GraphIndex, format_number, short_number
+from .stepper import local_expression
 
 
 class NodeInspector(VerticalScroll, can_focus=False):

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Sequence
 
 from engine.train import Trainer
 
-from .training_session import MAX_PLOT_POINTS, curve_axis, decimate, grid_axes
+from .session_data import MAX_PLOT_POINTS, curve_axis, decimate, grid_axes
 
 if TYPE_CHECKING:
-    from .widgets.train_plots import ModelPlot
+    from .plots import ModelPlot
 
 
 def plot_points(trainer: Trainer) -> tuple[list, list]:

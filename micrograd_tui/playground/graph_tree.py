@@ -19,7 +19,7 @@ from textual.widgets.tree import TreeNode
 
 from engine.value import Value
 
-from ..graphview import NUMBER_WIDTH, GraphIndex, Row
+from .graph_index import NUMBER_WIDTH, GraphIndex, Row
 
 #: how many rows to open by themselves when a new graph is shown
 INITIAL_ROWS = 60

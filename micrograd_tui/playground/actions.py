@@ -14,7 +14,7 @@ from rich.text import Text
 
 from engine.value import Value
 
-from .messages import GraphExported
+from ..messages import GraphExported
 from .stepper import BackwardStepper
 
 #: the file name Export writes (then ``micrograd-graph-2.dot`` and so on)

@@ -9,12 +9,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, OptionList, Static
 
-from ..lessonbook.library import load_lessons
-from ..lessonbook.model import Lesson, Problem, Step
-from ..lessonbook.progress import ProgressStore
-from ..lessonbook.render import step_markdown
-from ..widgets.lesson_check import CheckPanel
-from ..widgets.lesson_list import LessonList
+from .library import load_lessons
+from .model import Lesson, Problem, Step
+from .progress import ProgressStore
+from .render import step_markdown
+from .answer_box import CheckPanel
+from .lesson_list import LessonList
 from ..widgets.nav_bar import NavBar
 
 HELP = """\

@@ -24,14 +24,14 @@ from textual.worker import Worker, get_current_worker
 from engine.errors import EngineError
 from engine.train import PRESETS, StepEvent, TrainConfig, Trainer
 
-from ..train_files import (ActionFailed, config_for_model, export_csv, file_path,
-                           graph_program, load_model, save_model)
-from ..train_run import RedrawPacer, RunControl, TrainingProgressed, TrainingStopped, run_steps
-from ..train_view import compute_view, draw_view, plot_points, view_axes
+from .files import (ActionFailed, config_for_model, export_csv, file_path, graph_program,
+                    load_model, save_model)
+from .run import RedrawPacer, RunControl, TrainingProgressed, TrainingStopped, run_steps
+from .view import compute_view, draw_view, plot_points, view_axes
 from ..widgets.nav_bar import NavBar
-from ..widgets.train_controls import TrainControls
-from ..widgets.train_plots import AccuracyPlot, LossPlot, ModelPlot
-from ..widgets.train_status import TrainStatus
+from .controls import TrainControls
+from .plots import AccuracyPlot, LossPlot, ModelPlot
+from .status import TrainStatus
 
 #: narrower than this, the plots stack (and accuracy hides while the form shows)
 WIDE = 110

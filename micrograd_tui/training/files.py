@@ -16,7 +16,7 @@ from engine.errors import EngineError
 from engine.persist import ModelFileError
 from engine.train import TrainConfig, Trainer
 
-from .training_session import export_history_csv, model_program
+from .session_data import export_history_csv, model_program
 
 if TYPE_CHECKING:
     from engine.nn import MLP
