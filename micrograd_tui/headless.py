@@ -364,7 +364,7 @@ def run_train(preset: str | None = None, overrides: dict[str, Any] | None = None
 
     # the status line's format, so the app and the command line show a loss alike (this
     # imports textual: done here, not at the top, so `eval` starts without it)
-    from .training.status import format_loss
+    from .training.figures import format_loss
 
     out = _stdout()
     given = {k: v for k, v in (overrides or {}).items() if v is not None}  # None: not given

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +17,7 @@ from .progress import ProgressStore
 from .render import step_markdown
 from .answer_box import CheckPanel
 from .lesson_list import LessonList
+from ..messages import OpenProgram, OpenTrainSetup
 from ..widgets.nav_bar import NavBar
 
 HELP = """\
@@ -85,8 +88,10 @@ class LessonsScreen(Screen):
                 priority=True),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
+        """``folder``: the lessons to show (``None``: the shipped ones)."""
         super().__init__()
+        self.folder = folder
         self.lessons: list[Lesson] = []
         self.folder_problems: list[Problem] = []
         self.progress: ProgressStore | None = None
@@ -113,8 +118,7 @@ class LessonsScreen(Screen):
 
     def load(self) -> None:
         """Load the lessons folder and the learner's progress, then show where they were."""
-        folder = getattr(self.app, "lessons_dir", None)
-        self.lessons, self.folder_problems = load_lessons(folder)
+        self.lessons, self.folder_problems = load_lessons(self.folder)
         self.progress = ProgressStore.open()
         self._show_notice()
         self.query_one(LessonList).set_lessons(
@@ -295,12 +299,12 @@ class LessonsScreen(Screen):
     def action_open_program(self) -> None:
         step = self.step
         if step is not None and step.playground_source is not None:
-            self.app.open_in_playground(step.playground_source)  # type: ignore[attr-defined]
+            self.post_message(OpenProgram(step.playground_source))
 
     def action_open_setup(self) -> None:
         step = self.step
         if step is not None and step.train is not None and step.train.config is not None:
-            self.app.open_in_trainer(step.train.config)  # type: ignore[attr-defined]
+            self.post_message(OpenTrainSetup(step.train.config))
 
     def action_reveal(self) -> None:
         if self.step is not None and self.step.check is not None:

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from .graph_index import format_number
-from ..messages import GradientsChecked
+from .messages import GradientsChecked
 
 #: the check evaluates the graph twice per leaf: above this many node visits it runs in a
 #: worker thread, above the second limit it is refused as too slow to be useful here

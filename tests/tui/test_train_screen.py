@@ -17,9 +17,11 @@ from engine.expr import evaluate
 from engine.train import PRESETS, StepEvent, TrainConfig, Trainer
 from micrograd_tui.app import MicrogradApp
 from micrograd_tui.training.screen import TrainScreen
-from micrograd_tui.training.session_data import decimate, history_csv, model_program
+from micrograd_tui.training.csv_export import history_csv
+from micrograd_tui.training.model_program import model_program
+from micrograd_tui.training.plot_data import decimate
 from micrograd_tui.training.plots import LossPlot
-from micrograd_tui.training.status import format_accuracy
+from micrograd_tui.training.figures import format_accuracy
 
 DEMO = PRESETS["micrograd-demo"]
 SMALL = dataclasses.replace(DEMO, hidden=(4,), steps=50)
