@@ -20,7 +20,7 @@ import time
 
 from engine.train import PRESETS, Trainer
 from micrograd_tui.app import MicrogradApp
-from micrograd_tui.screens.train import TrainScreen
+from micrograd_tui.training.screen import TrainScreen
 
 
 @dataclasses.dataclass

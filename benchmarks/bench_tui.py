@@ -63,7 +63,7 @@ def big_program(statements: int = 17, terms: int = 300) -> str:
 async def graph_figures() -> dict[str, float]:
     from engine.expr import evaluate
     from micrograd_tui.app import MicrogradApp
-    from micrograd_tui.graphview import GraphIndex
+    from micrograd_tui.playground.graph_index import GraphIndex
 
     source = big_program()
     figures: dict[str, float] = {}

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "tests" / "lessons"))
 from engine.value import Value  # noqa: E402
 from lesson_answer_gen import answer  # noqa: E402
 from micrograd_tui.lessonbook import parse_text  # noqa: E402
-from micrograd_tui.lessonbook.checks import (AnswerError, Verdict, evaluate_expression,  # noqa: E402
+from micrograd_tui.lessonbook.answers import (AnswerError, Verdict, evaluate_expression,  # noqa: E402
                                              grade, solve)
 
 LESSON = """\

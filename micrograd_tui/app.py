@@ -1,21 +1,29 @@
-"""The Textual app: three screens (playground, train, lessons) as modes, and global keys."""
+"""The Textual app: three screens (playground, train, lessons) as modes, and global keys.
+
+Screens ask the App for things with typed messages (:mod:`micrograd_tui.messages`): the App
+owns the modes, so it is the one place that knows which screen shows a program or a setup.
+A mode's base screen is found with Textual's public ``get_screen_stack(mode)``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable, TypeVar
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from .screens.help import HelpScreen
-from .screens.lessons import LessonsScreen
-from .screens.playground import PlaygroundScreen
-from .screens.train import TrainScreen
+from engine.train import TrainConfig
 
-if TYPE_CHECKING:
-    from engine.train import TrainConfig
+from .lessonbook.screen import LessonsScreen
+from .messages import OpenProgram, OpenTrainSetup
+from .playground.screen import PlaygroundScreen
+from .training.screen import TrainScreen
+from .widgets.help_screen import HelpScreen
+
+ScreenT = TypeVar("ScreenT", bound=Screen)
 
 
 class MicrogradApp(App[None]):
@@ -24,11 +32,7 @@ class MicrogradApp(App[None]):
     TITLE = "micrograd-tui"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
-    MODES = {
-        "playground": PlaygroundScreen,
-        "train": TrainScreen,
-        "lessons": LessonsScreen,
-    }
+    # the modes are added in __init__: two of their screens take this app's options
     DEFAULT_MODE = "playground"
     # F1-F4 are shown on every screen's top line (NavBar), so the Footer keeps its room for
     # the screen's own keys; the command palette and the help list them all the same
@@ -47,6 +51,9 @@ class MicrogradApp(App[None]):
         self.initial_source = source
         self.lessons_dir = Path(lessons_dir) if lessons_dir is not None else None
         self.start_mode = start_mode
+        self.add_mode("playground", lambda: PlaygroundScreen(source=self.initial_source))
+        self.add_mode("train", TrainScreen)
+        self.add_mode("lessons", lambda: LessonsScreen(folder=self.lessons_dir))
 
     def on_mount(self) -> None:
         self.switch_mode(self.start_mode)
@@ -66,25 +73,32 @@ class MicrogradApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    # --- what screens ask for ------------------------------------------------------------
+    @on(OpenProgram)
+    def _open_program(self, message: OpenProgram) -> None:
+        self.open_in_playground(message.source)
+        if message.note:
+            self.notify(message.note)
+
+    @on(OpenTrainSetup)
+    def _open_train_setup(self, message: OpenTrainSetup) -> None:
+        self.open_in_trainer(message.config)
+
     def open_in_playground(self, source: str) -> None:
         """Show ``source`` in the playground and evaluate it."""
-        self.switch_mode("playground")
-        screen = self.get_screen_for_mode("playground")
-        screen.load_source(source, evaluate=True)
+        self.show_mode("playground", PlaygroundScreen).load_source(source, evaluate=True)
 
-    def open_in_trainer(self, config: "TrainConfig") -> None:
+    def open_in_trainer(self, config: TrainConfig) -> None:
         """Show the Train screen set up with ``config`` (not started)."""
-        self.switch_mode("train")
-        screen = self.get_screen_for_mode("train")
-        screen.load_config(config)
+        self.show_mode("train", TrainScreen).load_config(config)
 
-    def get_screen_for_mode(self, mode: str) -> Screen:
-        """The base screen of ``mode`` (created on first use)."""
-        stack = self._screen_stacks.get(mode)
-        if stack:
-            return stack[0]
+    def show_mode(self, mode: str, kind: type[ScreenT]) -> ScreenT:
+        """Switch to ``mode`` and return its base screen (created on first use), a ``kind``."""
         self.switch_mode(mode)
-        return self._screen_stacks[mode][0]
+        screen = self.get_screen_stack(mode)[0]
+        if not isinstance(screen, kind):
+            raise TypeError(f"mode {mode!r} shows a {type(screen).__name__}, not a {kind.__name__}")
+        return screen
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette lists every key binding's action, and the built-in commands."""

@@ -149,7 +149,7 @@ def _lessons(args: argparse.Namespace) -> int:
     # "check" is the only lessons command (argparse refuses the others)
     if args.dir is not None and not Path(args.dir).exists():
         return _error(f"no such folder: {args.dir}")
-    from .lessonbook.check import run_check
+    from .lessonbook.lint import run_check
 
     return int(run_check(args.dir))
 

@@ -23,8 +23,8 @@ from rich.tree import Tree
 
 from engine import NumericError, Value
 
-from .examples import README_EXAMPLE
-from .graphview import GraphIndex, Row, format_number
+from .playground.examples import README_EXAMPLE
+from .playground.graph_index import GraphIndex, Row, format_number
 
 if TYPE_CHECKING:
     from engine.expr import ExprError
@@ -364,7 +364,7 @@ def run_train(preset: str | None = None, overrides: dict[str, Any] | None = None
 
     # the status line's format, so the app and the command line show a loss alike (this
     # imports textual: done here, not at the top, so `eval` starts without it)
-    from .widgets.train_status import format_loss
+    from .training.figures import format_loss
 
     out = _stdout()
     given = {k: v for k, v in (overrides or {}).items() if v is not None}  # None: not given

@@ -1,6 +1,6 @@
 """``micrograd-tui eval --check``: the playground's gradient check, printed.
 
-The summary and the table are :mod:`micrograd_tui.gradcheck_table`'s, the very cells the
+The summary and the table are :mod:`micrograd_tui.playground.gradcheck_table`'s, the very cells the
 playground's gradient check screen shows, printed with rich (no Textual).  The exit status
 is 1 when a leaf truly fails, 0 otherwise: a row whose numeric estimate is lost to rounding
 (cancellation) is shown as unreliable and does not fail the check.
@@ -14,9 +14,9 @@ from rich.text import Text
 
 from engine import NumericError
 
-from .gradcheck_table import (COLUMNS, GRADCHECK_MAX_WORK, any_failed, check_work, inputs_first,
+from .playground.gradcheck_table import (COLUMNS, GRADCHECK_MAX_WORK, any_failed, check_work, inputs_first,
                               row_cells, summary)
-from .graphview import GraphIndex
+from .playground.graph_index import GraphIndex
 from .headless import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, print_error, print_expr_error,
                        read_source)
 

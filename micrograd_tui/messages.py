@@ -1,44 +1,32 @@
-"""The app's custom messages, posted from worker threads to the screen that started them."""
+"""App-wide messages: what a screen asks the App for.
+
+A screen never calls another screen, nor reaches into the App by ``getattr``: it posts one of
+these, it bubbles up to the App, and the App, which owns the modes, handles it.  Messages that
+stay inside one feature live in that feature's folder (``playground/messages.py``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-
-@dataclass
-class GraphEvaluated(Message):
-    """A program was evaluated off the UI thread; ``index`` is its graph, ready to show."""
-
-    generation: int
-    program: Any
-    index: Any
-    keep_expansion: bool = True
+if TYPE_CHECKING:
+    from engine.train import TrainConfig
 
 
 @dataclass
-class EvaluationFailed(Message):
-    """Evaluating a program raised ``error`` (an ``ExprError`` with a line and column, usually)."""
+class OpenProgram(Message):
+    """Show ``source`` in the playground and evaluate it; then tell the learner ``note``
+    (what the program is), when there is one."""
 
-    generation: int
-    error: BaseException
-
-
-@dataclass
-class GradientsChecked(Message):
-    """The gradient check finished: ``rows`` are ``GradCheckRow``s, or ``error`` says why not."""
-
-    rows: list
-    error: str = ""
+    source: str
+    note: str = ""
 
 
 @dataclass
-class GraphExported(Message):
-    """The graph was written as DOT (and SVG when Graphviz is installed), or ``error``."""
+class OpenTrainSetup(Message):
+    """Show the Train screen set up with ``config`` (not started)."""
 
-    dot_path: Path | None
-    svg_path: Path | None = None
-    error: str = ""
+    config: TrainConfig

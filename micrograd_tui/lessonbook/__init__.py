@@ -3,7 +3,7 @@
 Plain Python (no Textual), so ``micrograd-tui lessons check`` and the tests use it headless.
 """
 
-from .check import run_check
+from .lint import run_check
 from .library import load_lessons
 from .model import Lesson, Problem, Step
 from .parse import parse_lesson, parse_text

@@ -38,7 +38,7 @@ def validate_lesson(lesson: Lesson) -> None:
     """
     from engine.expr import ExprError, evaluate
 
-    from .checks import CheckError, solve
+    from .answers import CheckError, solve
     from .fit import FitError, fit_block
     from .setups import SetupError, build_config
 

@@ -66,7 +66,7 @@ def fit_work(block: FitBlock) -> int:
 
 
 def _check_program(check: CheckBlock, step: Step) -> str:
-    """The program a check runs (as :func:`lessonbook.checks.solve` picks it), or ""."""
+    """The program a check runs (as :func:`lessonbook.answers.solve` picks it), or ""."""
     if check.source.strip():
         return check.source
     if step.program is not None:

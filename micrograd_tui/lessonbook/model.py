@@ -175,7 +175,7 @@ class CheckBlock:
     explain: str = ""
     backward: int = 1
     nudge: float | None = None
-    solution: object | None = None  # lessonbook.checks.Solution, once computed
+    solution: object | None = None  # lessonbook.answers.Solution, once computed
 
     @property
     def id(self) -> str:

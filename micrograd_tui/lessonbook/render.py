@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .checks import format_number
+from .answers import format_number
 from .model import CheckBlock, FitBlock, ProgramBlock, Step, TrainBlock
 
 OPEN_PROGRAM_HINT = "*Ctrl+O opens this program in the playground.*"

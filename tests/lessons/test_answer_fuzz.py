@@ -13,7 +13,7 @@ import pytest
 
 from engine.value import Value
 from micrograd_tui.lessonbook import parse_text
-from micrograd_tui.lessonbook.checks import (AnswerError, Verdict, evaluate_expression, grade,
+from micrograd_tui.lessonbook.answers import (AnswerError, Verdict, evaluate_expression, grade,
                                              solve)
 
 from lesson_answer_gen import answer  # the folder of this test is on sys.path

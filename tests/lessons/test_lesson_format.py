@@ -12,7 +12,7 @@ import pytest
 from engine.value import OPS
 from lessons import LESSONS_DIR
 from micrograd_tui.lessonbook import load_lessons, parse_text, run_check
-from micrograd_tui.lessonbook.checks import AnswerError, evaluate_expression, grade, solve
+from micrograd_tui.lessonbook.answers import AnswerError, evaluate_expression, grade, solve
 from micrograd_tui.lessonbook.render import OPEN_PROGRAM_HINT, OPEN_SETUP_HINT, step_markdown
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from micrograd_tui.lessonbook.check import run_check
+from micrograd_tui.lessonbook.lint import run_check
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from micrograd_tui.cli import main
-from micrograd_tui.examples import README_EXAMPLE
+from micrograd_tui.playground.examples import README_EXAMPLE
 
 # micrograd's own test values for its README example (test_engine.py::test_more_ops)
 G, A_GRAD, B_GRAD = 24.70408163265306, 138.83381924198252, 645.5772594752186
@@ -101,7 +101,7 @@ async def test_eval_names_every_row_as_the_playground_does(
 def test_eval_prints_numbers_as_the_playground_rows_do(
         capsys: pytest.CaptureFixture[str]) -> None:
     from engine.expr import evaluate
-    from micrograd_tui.graphview import GraphIndex
+    from micrograd_tui.playground.graph_index import GraphIndex
 
     source = "a = 3000000.0\nb = 0.00002\nc = a * b"
     code, out, err = run(["eval", source], capsys)
@@ -285,7 +285,7 @@ def test_train_ctrl_c_stops_between_steps() -> None:
 
 def test_lessons_check_dispatches(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                   capsys: pytest.CaptureFixture[str]) -> None:
-    check = pytest.importorskip("micrograd_tui.lessonbook.check")
+    check = pytest.importorskip("micrograd_tui.lessonbook.lint")
     seen = []
     monkeypatch.setattr(check, "run_check", lambda d: seen.append(d) or 3)
     assert main(["lessons", "check", str(tmp_path)]) == 3

@@ -6,8 +6,8 @@ import pytest
 
 from engine.expr import evaluate
 from engine.value import Value
-from micrograd_tui.examples import README_EXAMPLE
-from micrograd_tui.graphview import GraphIndex, Row, format_number, short_number
+from micrograd_tui.playground.examples import README_EXAMPLE
+from micrograd_tui.playground.graph_index import GraphIndex, Row, format_number, short_number
 
 
 def all_rows(index: GraphIndex) -> list[Row]:

@@ -11,10 +11,10 @@ from textual.widgets import Input, Markdown, Static, TextArea
 from engine.train import PRESETS
 from micrograd_tui.app import MicrogradApp
 from micrograd_tui.lessonbook.progress import ENV_DATA_DIR, FILE_NAME
-from micrograd_tui.screens.lessons import LessonsScreen
-from micrograd_tui.screens.train import TrainScreen
-from micrograd_tui.widgets.lesson_check import CheckPanel
-from micrograd_tui.widgets.lesson_list import LessonList
+from micrograd_tui.lessonbook.screen import LessonsScreen
+from micrograd_tui.training.screen import TrainScreen
+from micrograd_tui.lessonbook.answer_box import CheckPanel
+from micrograd_tui.lessonbook.lesson_list import LessonList
 
 FIXTURES = Path(__file__).parent.parent / "lessons" / "fixtures"
 SIZE = (80, 24)

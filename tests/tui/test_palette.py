@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from micrograd_tui.app import MicrogradApp
-from micrograd_tui.screens.lessons import LessonsScreen
-from micrograd_tui.screens.playground import PlaygroundScreen
-from micrograd_tui.screens.train import TrainScreen
+from micrograd_tui.lessonbook.screen import LessonsScreen
+from micrograd_tui.playground.screen import PlaygroundScreen
+from micrograd_tui.training.screen import TrainScreen
 
 
 @pytest.mark.parametrize(

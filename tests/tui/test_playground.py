@@ -6,12 +6,12 @@ import pytest
 
 from engine.expr import evaluate
 from micrograd_tui.app import MicrogradApp
-from micrograd_tui.examples import README_EXAMPLE
-from micrograd_tui.graphview import GraphIndex
-from micrograd_tui.screens.gradcheck import GradCheckScreen
-from micrograd_tui.screens.playground import THREAD_SOURCE_CHARS, PlaygroundScreen
-from micrograd_tui.widgets.graph_tree import GraphTree
-from micrograd_tui.widgets.program_editor import ProgramEditor
+from micrograd_tui.playground.examples import README_EXAMPLE
+from micrograd_tui.playground.graph_index import GraphIndex
+from micrograd_tui.playground.gradcheck_screen import GradCheckScreen
+from micrograd_tui.playground.screen import THREAD_SOURCE_CHARS, PlaygroundScreen
+from micrograd_tui.playground.graph_tree import GraphTree
+from micrograd_tui.playground.editor import ProgramEditor
 
 SIZE = (100, 36)
 
@@ -383,7 +383,7 @@ async def test_every_action_has_a_footer_key_and_a_palette_entry():
 
 
 async def test_a_very_deep_graph_does_not_open_past_what_the_tree_can_lay_out():
-    from micrograd_tui.widgets.graph_tree import MAX_DEPTH
+    from micrograd_tui.playground.graph_tree import MAX_DEPTH
 
     source = "x = 0.5\ny = x\n" + "y = -y + x\n" * 200  # about 400 levels deep
     app = MicrogradApp(source=source)

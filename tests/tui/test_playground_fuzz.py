@@ -7,8 +7,8 @@ import random
 import pytest
 
 from micrograd_tui.app import MicrogradApp
-from micrograd_tui.examples import README_EXAMPLE
-from micrograd_tui.screens.playground import PlaygroundScreen
+from micrograd_tui.playground.examples import README_EXAMPLE
+from micrograd_tui.playground.screen import PlaygroundScreen
 
 # printable troublemakers: markup, brackets, quotes, operators, digits, non-ASCII
 CHARACTERS = list("[]{}()<>/\\'\"`#=+-*^%$@!~|&;:,.?_ 0123456789abcxyz") + [

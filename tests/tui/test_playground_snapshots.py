@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from micrograd_tui.app import MicrogradApp
-from micrograd_tui.widgets import program_editor
-from micrograd_tui.widgets.graph_tree import GraphTree
+from micrograd_tui.playground import editor as program_editor
+from micrograd_tui.playground.graph_tree import GraphTree
 
 
 @pytest.fixture(autouse=True)

@@ -8,9 +8,9 @@ import pytest
 
 from engine.expr import evaluate
 from engine.value import Value
-from micrograd_tui.examples import README_EXAMPLE
-from micrograd_tui.graphview import GraphIndex
-from micrograd_tui.stepper import BackwardStepper
+from micrograd_tui.playground.examples import README_EXAMPLE
+from micrograd_tui.playground.graph_index import GraphIndex
+from micrograd_tui.playground.stepper import BackwardStepper
 
 
 def test_stepping_to_the_end_gives_backwards_gradients():

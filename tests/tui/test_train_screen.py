@@ -16,10 +16,12 @@ from engine.errors import NumericError
 from engine.expr import evaluate
 from engine.train import PRESETS, StepEvent, TrainConfig, Trainer
 from micrograd_tui.app import MicrogradApp
-from micrograd_tui.screens.train import TrainScreen
-from micrograd_tui.training_session import decimate, history_csv, model_program
-from micrograd_tui.widgets.train_plots import LossPlot
-from micrograd_tui.widgets.train_status import format_accuracy
+from micrograd_tui.training.screen import TrainScreen
+from micrograd_tui.training.csv_export import history_csv
+from micrograd_tui.training.model_program import model_program
+from micrograd_tui.training.plot_data import decimate
+from micrograd_tui.training.plots import LossPlot
+from micrograd_tui.training.figures import format_accuracy
 
 DEMO = PRESETS["micrograd-demo"]
 SMALL = dataclasses.replace(DEMO, hidden=(4,), steps=50)

@@ -9,7 +9,7 @@ import pytest
 
 from engine.train import PRESETS
 from micrograd_tui.app import MicrogradApp
-from micrograd_tui.screens.train import TrainScreen
+from micrograd_tui.training.screen import TrainScreen
 
 SHORT_RUN = dataclasses.replace(PRESETS["micrograd-demo"], steps=20)
 

@@ -15,13 +15,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, OptionList, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from ..lessonbook.library import load_lessons
-from ..lessonbook.limits import refuse_to_render
-from ..lessonbook.model import Lesson, Problem, Step
-from ..lessonbook.progress import ProgressStore
-from ..lessonbook.render import step_markdown
-from ..widgets.lesson_check import CheckPanel
-from ..widgets.lesson_list import LessonList
+from .library import load_lessons
+from .limits import refuse_to_render
+from .model import Lesson, Problem, Step
+from .progress import ProgressStore
+from .render import step_markdown
+from .answer_box import CheckPanel
+from .lesson_list import LessonList
+from ..messages import OpenProgram, OpenTrainSetup
 from ..widgets.nav_bar import NavBar
 
 HELP = """\
@@ -111,8 +112,10 @@ class LessonsScreen(Screen):
                 priority=True),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
+        """``folder``: the lessons to show (``None``: the shipped ones)."""
         super().__init__()
+        self.folder = folder
         self.lessons: list[Lesson] = []
         self.folder_problems: list[Problem] = []
         self.progress: ProgressStore | None = None
@@ -140,7 +143,7 @@ class LessonsScreen(Screen):
 
     def load(self) -> None:
         """Load the lessons folder and the learner's progress in a thread, showing progress."""
-        folder = getattr(self.app, "lessons_dir", None)
+        folder = self.folder
         self.loading_lessons = True
         self._show_loading(0, 0)
         self._load_in_thread(folder)
@@ -168,7 +171,7 @@ class LessonsScreen(Screen):
             # load_lessons collects problems and never raises; this is the last guard
             self.loading_lessons = False
             error = event.worker.error
-            self.folder_problems = [Problem(Path(getattr(self.app, "lessons_dir", None) or "lessons"),
+            self.folder_problems = [Problem(Path(self.folder or "lessons"),
                                             0, f"loading the lessons failed unexpectedly "
                                                f"({type(error).__name__}: {error})")]
             self._show_folder_problems()
@@ -371,12 +374,12 @@ class LessonsScreen(Screen):
     def action_open_program(self) -> None:
         step = self.step
         if step is not None and step.playground_source is not None:
-            self.app.open_in_playground(step.playground_source)  # type: ignore[attr-defined]
+            self.post_message(OpenProgram(step.playground_source))
 
     def action_open_setup(self) -> None:
         step = self.step
         if step is not None and step.train is not None and step.train.config is not None:
-            self.app.open_in_trainer(step.train.config)  # type: ignore[attr-defined]
+            self.post_message(OpenTrainSetup(step.train.config))
 
     def action_reveal(self) -> None:
         if self.step is not None and self.step.check is not None:

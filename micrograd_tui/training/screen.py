@@ -1,9 +1,10 @@
 """The Train screen: set up a small MLP, train it in a thread, and watch it learn.
 
-Layout, keys and what each key does live here; the parts without widgets live beside it:
-:mod:`micrograd_tui.train_run` (the training thread, its messages, which run is current,
-how often to redraw), :mod:`micrograd_tui.train_view` (the model picture) and
-:mod:`micrograd_tui.train_files` (save, load, CSV export, the model as a program).
+Layout, keys and what each key does live here; the rest lives beside it in ``training/``:
+:mod:`.run` (the training thread, its messages, which run is current, how often to redraw),
+:mod:`.view` (the model picture), :mod:`.file_keys` and :mod:`.files` (save, load, CSV export,
+the model as a program), the widgets (:mod:`.controls`, :mod:`.plots`, :mod:`.status`) and
+:mod:`.help_text`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import time
 from threading import Event
-from typing import Any, Callable
 
 from textual import work
 from textual.app import ComposeResult
@@ -24,49 +24,21 @@ from textual.worker import Worker, get_current_worker
 from engine.errors import EngineError
 from engine.train import PRESETS, StepEvent, TrainConfig, Trainer
 
-from ..train_files import (ActionFailed, config_for_model, export_csv, file_path,
-                           graph_program, load_model, save_model)
-from ..train_run import RedrawPacer, RunControl, TrainingProgressed, TrainingStopped, run_steps
-from ..train_view import compute_view, draw_view, plot_points, view_axes
 from ..widgets.nav_bar import NavBar
-from ..widgets.train_controls import TrainControls
-from ..widgets.train_plots import AccuracyPlot, LossPlot, ModelPlot
-from ..widgets.train_status import TrainStatus
+from .controls import TrainControls
+from .file_keys import FileKeys
+from .help_text import HELP
+from .plots import AccuracyPlot, LossPlot, ModelPlot
+from .run import (RedrawPacer, Resume, RunControl, TrainingProgressed, TrainingStopped,
+                  run_steps)
+from .status import TrainStatus
+from .view import ModelView, ViewAxes, compute_view, draw_view, plot_points, view_axes
 
 #: narrower than this, the plots stack (and accuracy hides while the form shows)
 WIDE = 110
 
-HELP = """\
-# Train
 
-Train a small multi-layer perceptron on a toy data set and watch it learn: the **loss**
-(training, and test when a test fraction is set), the **accuracy**, and what the model
-learned — the **decision boundary** for 2-D data (blue: the model says +1, red: −1, with the
-data points on top) or the **fitted curve** for the 1-D regression.
-
-* **Settings** (left): every field is checked as you type; a refused value is explained
-  right below it.  Changing a setting stops a run and starts over from step 0 with the
-  new settings (press Ctrl+R to train again) — except *Steps*, which only makes the run
-  longer or shorter: raise it to go on.  *Preset* fills
-  the whole form (`micrograd-demo` reproduces micrograd's notebook: after 100 steps the
-  loss is 0.0110 and the accuracy 100%).
-* **Ctrl+R** runs or pauses, **Ctrl+N** does one step, **F7** resets the weights (the same
-  seed gives the same start).
-* **Ctrl+L** switches the loss plot to log10(loss).
-* **Ctrl+S** / **Ctrl+O** save / load the model (JSON, at the *Model* path below the
-  form); **Ctrl+Y** exports the loss history as CSV (at the *Loss CSV* path).
-* **Ctrl+G** opens the model's graph for the first training point in the playground
-  (small models only: hidden layers like `4,4` make a graph you can read).
-* **Ctrl+B** hides the form so the plots get the whole width.
-
-Data sets: micrograd demo (micrograd's 100 moons), moons, circles, xor, spiral, blobs
-(classification, labels −1/+1), 1-D regression (a noisy curve).  Losses: max margin (SVM
-hinge, micrograd's), MSE, binary cross-entropy.  Optimizers: sgd, momentum, adam; schedules: constant,
-linear (micrograd's decay), cosine, step.
-"""
-
-
-class TrainScreen(Screen):
+class TrainScreen(FileKeys, Screen):
     """Training in the terminal."""
 
     HELP = HELP
@@ -140,7 +112,7 @@ class TrainScreen(Screen):
         self.trainer: Trainer | None = None
         self.run_control = RunControl()
         self.pacer = RedrawPacer()
-        self._view_axes: tuple | None = None
+        self._view_axes: ViewAxes | None = None
         self.last_event: StepEvent | None = None
         #: steps per second, seconds, CPU seconds of the last run (for the benchmark)
         self.last_run_speed: float | None = None
@@ -216,9 +188,6 @@ class TrainScreen(Screen):
         self.controls.set_config(config)
         self._new_trainer(config)
 
-    def load_source(self, source: str, evaluate: bool = True) -> None:
-        """Not a program screen: ignored (the app may call it on any screen)."""
-
     # --- trainer lifecycle ------------------------------------------------------------------
     def _new_trainer(self, config: TrainConfig) -> None:
         """Start over with ``config``: a new trainer (new weights from the seed), plots cleared."""
@@ -259,7 +228,7 @@ class TrainScreen(Screen):
         X, _ = plot_points(self.trainer)
         self._view_axes = view_axes(self.trainer.train_set.dim, X, self.model_plot.grid_shape())
 
-    def _draw_model_view(self, view: tuple | None, step: int | None) -> None:
+    def _draw_model_view(self, view: ModelView | None, step: int | None) -> None:
         if self.trainer is not None:
             draw_view(self.model_plot, self.trainer, view, step)
 
@@ -296,7 +265,7 @@ class TrainScreen(Screen):
         if not run.idle.is_set():
             # the last thread is finishing its step: start when it has (once, however many
             # times the key was pressed meanwhile)
-            run.resume = (max_steps,)
+            run.resume = Resume(max_steps)
             return
         generation, idle, stop = run.begin()
         self._show_status("running")
@@ -308,7 +277,7 @@ class TrainScreen(Screen):
     @work(thread=True, exclusive=True, group="train", exit_on_error=False)
     def _train(self, trainer: Trainer, generation: int, max_steps: int | None,
                idle: Event, stop: Event) -> None:
-        """The training thread: :func:`~micrograd_tui.train_run.run_steps` for this screen."""
+        """The training thread: :func:`~micrograd_tui.training.run.run_steps` for this screen."""
         worker = get_current_worker()
         pacer = self.pacer
         run_steps(trainer, max_steps, generation=generation, idle=idle, post=self.post_message,
@@ -352,7 +321,7 @@ class TrainScreen(Screen):
         for fn in self.run_control.take_after_stop():
             fn()
         if self.run_control.resume is not None and self.run_control.free:
-            (steps,) = self.run_control.resume
+            steps = self.run_control.resume.max_steps
             self.run_control.resume = None
             self._start(steps)
 
@@ -370,7 +339,7 @@ class TrainScreen(Screen):
             run.pause()
             self._show_status("pausing")
         else:  # pressed again while pausing: go on once the thread has stopped (or not)
-            run.resume = None if run.resume else (None,)
+            run.resume = None if run.resume is not None else Resume(None)
 
     def action_step(self) -> None:
         if self.running:
@@ -409,80 +378,3 @@ class TrainScreen(Screen):
     @staticmethod
     def _only_steps_changed(old: TrainConfig, new: TrainConfig) -> bool:
         return dataclasses.replace(old, steps=new.steps) == new
-
-    # --- files (the work is in train_files; it runs when no thread uses the trainer) ---------
-    def _attempt(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """``fn(*args)``; an :class:`ActionFailed` is shown and gives None."""
-        try:
-            return fn(*args)
-        except ActionFailed as e:
-            self.notify(str(e), severity=e.severity, timeout=e.timeout, markup=False)
-            return None
-
-    def _tell(self, fn: Callable[..., str], *args: Any) -> None:
-        """``fn(*args)`` and show what it says (or why it failed)."""
-        said = self._attempt(fn, *args)
-        if said is not None:
-            self.notify(said, markup=False)
-
-    def _write(self, text: str, what: str, write: Callable[[Trainer, str], str]) -> None:
-        """``write(trainer, path)`` to the path typed in a field, when the trainer is free."""
-        path = self._attempt(file_path, text, what)
-        if path is None or self.trainer is None:
-            return
-        trainer = self.trainer
-        self.run_control.when_free(lambda: self._tell(write, trainer, path))
-
-    def action_save_model(self) -> None:
-        self._write(self.controls.model_path, "model", save_model)
-
-    def action_load_model(self) -> None:
-        path = self._attempt(file_path, self.controls.model_path, "model")
-        if path is None or self.trainer is None:
-            return
-
-        def load() -> None:
-            model = self._attempt(load_model, self.trainer, path)
-            if model is not None and self._use_model(model):
-                self.notify(f"Loaded the model from {path}", markup=False)
-
-        self.run_control.when_free(load)
-
-    def _use_model(self, model: Any) -> bool:
-        """Put a loaded model in the trainer (its shape goes into the form); False when its
-        shape does not fit (the reason has been shown)."""
-        trainer = self.trainer
-        assert trainer is not None
-        config = self._attempt(config_for_model, trainer.config, model)
-        if config is None:
-            return False
-        if config != trainer.config:
-            # another shape: start over with it (the form shows it), then use the weights
-            self.controls.set_config(config)
-            self._new_trainer(config)
-            trainer = self.trainer
-            assert trainer is not None
-        trainer.model = model
-        self._draw_model_view(compute_view(trainer, self._view_axes), trainer.step_count)
-        return True
-
-    def action_export_csv(self) -> None:
-        self._write(self.controls.csv_path, "loss CSV", export_csv)
-
-    def action_open_graph(self) -> None:
-        if self.trainer is None:
-            return
-
-        def open_graph() -> None:
-            found = self._attempt(graph_program, self.trainer)
-            if found is None:
-                return
-            opener = getattr(self.app, "open_in_playground", None)
-            if opener is None:
-                self.notify("No playground in this app.", severity="warning")
-                return
-            source, note = found
-            opener(source)
-            self.app.notify(note, markup=False)
-
-        self.run_control.when_free(open_graph)

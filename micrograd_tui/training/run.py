@@ -25,6 +25,8 @@ from engine.train import StepEvent, Trainer
 if TYPE_CHECKING:
     from textual.worker import Worker
 
+    from .view import ModelView
+
 #: progress messages per second, at most (each updates the status line)
 MESSAGE_RATE = 10.0
 #: while training, the loss and accuracy plots together may use this share of the time,
@@ -46,7 +48,7 @@ class TrainingProgressed(Message):
     step_count: int
     event: StepEvent
     speed: float
-    view: tuple | None = None
+    view: ModelView | None = None
     view_cost: float = 0.0
 
     def can_replace(self, message: Message) -> bool:
@@ -73,7 +75,7 @@ class TrainingStopped(Message):
 
 def run_steps(trainer: Trainer, max_steps: int | None, *, generation: int, idle: Event,
               post: Callable[[Message], object], cancelled: Callable[[], bool],
-              picture: Callable[[], tuple | None],
+              picture: Callable[[], ModelView | None],
               picture_interval: Callable[[], float]) -> None:
     """Train; report at most MESSAGE_RATE times a second; stop when ``cancelled()``.
 
@@ -121,6 +123,14 @@ def run_steps(trainer: Trainer, max_steps: int | None, *, generation: int, idle:
 
 # --- run, pause, step, reset: who may use the trainer ---------------------------------------
 
+@dataclass(frozen=True)
+class Resume:
+    """Start a run again once the current one has stopped, for ``max_steps`` (None: to the
+    end)."""
+
+    max_steps: int | None
+
+
 def _set_event() -> Event:
     event = Event()
     event.set()
@@ -140,7 +150,7 @@ class RunControl:
         self.pausing = False
         self.idle = _set_event()
         self.stop = Event()  # asks the current run's thread to end after its step
-        self.resume: tuple[int | None] | None = None  # (max_steps,): start again once stopped
+        self.resume: Resume | None = None  # start again once stopped
         self.worker: Worker | None = None
         self._after_stop: list[Callable[[], None]] = []
 

@@ -11,8 +11,8 @@ from textual.message import Message
 from textual.widgets import Input, Static
 from textual.widgets.input import Selection
 
-from ..lessonbook.checks import Solution, Verdict, grade
-from ..lessonbook.model import CheckBlock
+from .answers import Solution, Verdict, grade
+from .model import CheckBlock
 
 #: how much help is showing: nothing, the hint, the worked answer
 NOTHING, HINT, WORKED = 0, 1, 2

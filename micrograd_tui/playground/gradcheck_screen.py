@@ -1,6 +1,6 @@
 """The gradient check, shown over the playground: analytic vs numeric gradient per leaf.
 
-The table's rows, the verdict and the summary are :mod:`micrograd_tui.gradcheck_table`'s,
+The table's rows, the verdict and the summary are :mod:`micrograd_tui.playground.gradcheck_table`'s,
 which ``micrograd-tui eval --check`` prints too.
 """
 
@@ -15,10 +15,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
-from ..gradcheck_table import (COLUMNS, GRADCHECK_MAX_WORK, GRADCHECK_THREAD_WORK, any_failed,
-                               inputs_first, is_input, row_cells, verdict)
-from ..gradcheck_table import summary as table_summary
-from ..messages import GradientsChecked
+from .gradcheck_table import (COLUMNS, GRADCHECK_MAX_WORK, GRADCHECK_THREAD_WORK, any_failed,
+                              inputs_first, is_input, row_cells, verdict)
+from .gradcheck_table import summary as table_summary
+from .graph_index import format_number
+from .messages import GradientsChecked
 
 __all__ = ["GRADCHECK_MAX_WORK", "GRADCHECK_THREAD_WORK", "GradCheckScreen", "inputs_first",
            "is_input", "run_gradient_check", "verdict"]

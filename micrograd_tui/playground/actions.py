@@ -2,7 +2,7 @@
 a step of it and the gradient check say.
 
 Plain Python (rich ``Text`` at most, no Textual): the screen calls these and shows the
-result, so ``screens/playground.py`` stays about layout and events.
+result, so ``playground/screen.py`` stays about layout and events.
 """
 
 from __future__ import annotations

@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-
-def format_loss(v: float | None) -> str:
-    if v is None:
-        return "–"
-    if not math.isfinite(v):
-        return str(v)
-    return f"{v:.4f}" if abs(v) < 1e5 else f"{v:.4g}"
-
-
-def format_accuracy(a: float | None) -> str:
-    """``1.0`` -> ``100%``, ``0.995`` -> ``99.5%`` (never rounds up to 100%)."""
-    if a is None:
-        return "–"
-    pct = a * 100.0
-    if pct == round(pct):
-        return f"{pct:.0f}%"
-    return f"{math.floor(pct * 10) / 10:.1f}%"
-
-
-def format_lr(v: float | None) -> str:
-    return "–" if v is None else f"{v:.4g}"
+from .figures import format_accuracy, format_loss, format_lr
 
 
 class TrainStatus(Widget):

@@ -1,7 +1,7 @@
 """The graph as a Textual ``Tree``: rows built lazily on expand, values updated in place.
 
-The rows come from :class:`micrograd_tui.graphview.GraphIndex`; this widget only draws them
-and keeps track of what is built.  Labels are rich ``Text`` made from the row's data at every
+The rows come from :class:`~micrograd_tui.playground.graph_index.GraphIndex`; this widget
+only draws them and keeps track of what is built.  Labels are rich ``Text`` made from the row's data at every
 repaint (never markup), so a ``[`` in a name cannot break anything, and after a backward
 pass :meth:`GraphTree.refresh_values` repaints the rows whose numbers changed, highlighting
 them for a moment.
@@ -19,7 +19,7 @@ from textual.widgets.tree import TreeNode
 
 from engine.value import Value
 
-from ..graphview import NUMBER_WIDTH, GraphIndex, Row
+from .graph_index import NUMBER_WIDTH, GraphIndex, Row
 
 #: how many rows to open by themselves when a new graph is shown
 INITIAL_ROWS = 60

@@ -1,98 +1,24 @@
-"""Plain-Python helpers for the Train screen: no Textual here, so they are easy to test and time.
+"""A trained model as a program in the playground's expression language.
 
-* :func:`decimate` picks a few hundred points out of a long history for plotting.
-* :func:`grid_axes` places the decision-boundary grid around a 2-D data set.
-* :func:`history_csv` / :func:`export_history_csv` write the loss history as CSV (atomically).
-* :func:`model_program` writes a program in the playground's expression language that computes
-  a trained model's output for one input, so its graph can be explored there.
+:func:`model_program` writes the statements that compute a model's output for one input, so
+its graph can be explored in the playground.  Plain Python (no Textual).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
-
-from engine.persist import atomic_write_text
+from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:
     from engine.nn import MLP
 
-#: the most points a line plot gets; longer histories are thinned out evenly
-MAX_PLOT_POINTS = 300
-#: decision-boundary grid resolution (columns x rows); a plot cell per grid point or so
-GRID_SIZE = (40, 20)
 #: a model with more parameters than this is written with its weights as plain numbers
 NAMED_WEIGHT_LIMIT = 60
 #: a model with more neurons than this makes a graph too big for the playground
 PROGRAM_NEURON_LIMIT = 40
 
 
-def decimate(n: int, max_points: int = MAX_PLOT_POINTS) -> range | list[int]:
-    """Indices of at most ``max_points`` items out of ``n``, evenly spread, always with the last."""
-    if n <= max_points:
-        return range(n)
-    stride = math.ceil(n / max_points)
-    idx = list(range(0, n, stride))
-    if idx[-1] != n - 1:
-        idx.append(n - 1)
-    return idx
-
-
-def grid_axes(X: Sequence[Sequence[float]], nx: int = GRID_SIZE[0], ny: int = GRID_SIZE[1],
-              margin: float = 0.1) -> tuple[list[float], list[float]]:
-    """Grid coordinates covering the points ``X`` (2-D) with a margin on each side."""
-    xs0 = [p[0] for p in X] or [0.0]
-    ys0 = [p[1] for p in X] or [0.0]
-    x_lo, x_hi = min(xs0), max(xs0)
-    y_lo, y_hi = min(ys0), max(ys0)
-    dx = (x_hi - x_lo) or 1.0
-    dy = (y_hi - y_lo) or 1.0
-    x_lo, x_hi = x_lo - margin * dx, x_hi + margin * dx
-    y_lo, y_hi = y_lo - margin * dy, y_hi + margin * dy
-    xs = [x_lo + (x_hi - x_lo) * i / (nx - 1) for i in range(nx)]
-    ys = [y_lo + (y_hi - y_lo) * j / (ny - 1) for j in range(ny)]
-    return xs, ys
-
-
-def curve_axis(X: Sequence[Sequence[float]], n: int = 80, margin: float = 0.05) -> list[float]:
-    """Inputs at which to draw a 1-D model's fitted curve."""
-    xs0 = [p[0] for p in X] or [0.0]
-    lo, hi = min(xs0), max(xs0)
-    d = (hi - lo) or 1.0
-    lo, hi = lo - margin * d, hi + margin * d
-    return [lo + (hi - lo) * i / (n - 1) for i in range(n)]
-
-
-# --- CSV ---------------------------------------------------------------------------------
-CSV_COLUMNS = ("step", "loss", "accuracy", "lr", "test_loss", "test_accuracy", "seconds")
-
-
-def _cell(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return repr(v)
-    return str(v)
-
-
-def history_csv(history: Sequence[Any]) -> str:
-    """The loss history (a list of ``StepEvent``) as CSV text, one row per step (1-based)."""
-    lines = [",".join(CSV_COLUMNS)]
-    for ev in history:
-        lines.append(",".join((
-            str(ev.step + 1), _cell(ev.loss), _cell(ev.accuracy), _cell(ev.lr),
-            _cell(ev.test_loss), _cell(ev.test_accuracy), _cell(ev.seconds),
-        )))
-    return "\n".join(lines) + "\n"
-
-
-def export_history_csv(history: Sequence[Any], path: str) -> None:
-    """Write :func:`history_csv` to ``path`` atomically."""
-    atomic_write_text(path, history_csv(history))
-
-
-# --- the model as a playground program ----------------------------------------------------
 def _num(v: float) -> str:
     """A float as a plain decimal literal (no exponent), close to full precision."""
     if v == 0:
@@ -170,4 +96,3 @@ def model_program(model: "MLP", x: Sequence[float], *,
     note = (f"{n_neurons} neurons, {n_params} parameters"
             + ("" if named else "; weights are written as numbers (a large model)"))
     return ModelProgram("\n".join(lines) + "\n", n_neurons, n_params, named, note)
-

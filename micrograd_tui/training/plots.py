@@ -17,7 +17,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
-from ..training_session import GRID_SIZE, MAX_PLOT_POINTS, decimate
+from .plot_data import GRID_SIZE, MAX_PLOT_POINTS, decimate
 
 TRAIN_COLOR = (80, 170, 255)
 TEST_COLOR = (255, 150, 60)

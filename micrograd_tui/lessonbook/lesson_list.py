@@ -6,8 +6,8 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ..lessonbook.model import Lesson
-from ..lessonbook.progress import LessonProgress
+from .model import Lesson
+from .progress import LessonProgress
 
 MARK_DONE = "✓"
 MARK_STARTED = "•"

@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 
 from rich.text import Text
 
-from .graphview import format_number
+from .graph_index import format_number
 
 __all__ = [
     "COLUMNS", "GRADCHECK_MAX_WORK", "GRADCHECK_THREAD_WORK", "any_failed", "check_work",

@@ -9,6 +9,7 @@ or raises :class:`ActionFailed` whose ``str()`` is the sentence to show and whos
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,8 @@ from engine.errors import EngineError
 from engine.persist import ModelFileError
 from engine.train import TrainConfig, Trainer
 
-from .training_session import export_history_csv, model_program
+from .csv_export import export_history_csv
+from .model_program import model_program
 
 if TYPE_CHECKING:
     from engine.nn import MLP
@@ -90,7 +92,15 @@ def export_csv(trainer: Trainer, path: str) -> str:
     return f"Wrote {len(history)} steps to {path}"
 
 
-def graph_program(trainer: Trainer) -> tuple[str, str]:
+@dataclass(frozen=True)
+class GraphProgram:
+    """The model as a program for the playground, and what to tell the learner about it."""
+
+    source: str
+    note: str
+
+
+def graph_program(trainer: Trainer) -> GraphProgram:
     """The model on the first training point as a program, and a note about it."""
     x = list(trainer.train_set.X[0])
     try:
@@ -99,4 +109,4 @@ def graph_program(trainer: Trainer) -> tuple[str, str]:
         raise ActionFailed(str(e), "warning") from e
     note = (f"The model on the input ({', '.join(f'{v:.3g}' for v in x)}): "
             f"{program.note}")
-    return program.source, note
+    return GraphProgram(program.source, note)

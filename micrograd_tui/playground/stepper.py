@@ -21,7 +21,7 @@ from typing import Callable
 from engine.graph import propagate_generic, topological_order
 from engine.value import Value
 
-from .graphview import short_number
+from .graph_index import short_number
 
 _SYMBOL = re.compile(r"\b([abx])\b")
 

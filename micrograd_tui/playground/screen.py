@@ -1,9 +1,10 @@
 """The playground: type a program, see its graph, run backward and watch gradients flow.
 
-The screen wires four parts together: the program editor, the graph tree, the node inspector
-and a status line.  The logic lives elsewhere and is plain Python: the expression language
-(``engine.expr``), the graph-to-rows mapping (``micrograd_tui.graphview``) and the
-step-through (``micrograd_tui.stepper``).
+The screen wires four parts together: the program editor, the graph pane (root picker, graph
+tree, node inspector) and a status line.  The rest lives beside it in ``playground/`` and is
+mostly plain Python: the expression language (``engine.expr``), the graph-to-rows mapping
+(:mod:`.graph_index`), the step-through (:mod:`.stepper`), the words the actions show
+(:mod:`.actions`), the backward keys (:mod:`.backward_keys`) and :mod:`.help_text`.
 """
 
 from __future__ import annotations
@@ -16,65 +17,32 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Select, Static, Tree
+from textual.widgets import Footer, Static, Tree
 from textual.widgets.text_area import Selection
 
 from engine.expr import ExprError, Program, evaluate
 
-from ..examples import README_EXAMPLE
-from ..graphview import GraphIndex, Row, format_number, short_number
-from ..messages import EvaluationFailed, GradientsChecked, GraphEvaluated, GraphExported
-from ..playground_actions import (ExportFailed, backward_text, export_path, export_report,
-                                  pass_complete_text, root_changed_text, step_failed_text,
-                                  step_text, write_export)
-from ..stepper import BackwardStepper
-from ..widgets.graph_tree import GraphTree
-from ..widgets.node_inspector import NodeInspector, leaf_number_span
-from ..widgets.program_editor import ProgramEditor
 from ..widgets.nav_bar import NavBar
-from .gradcheck import (GRADCHECK_MAX_WORK, GRADCHECK_THREAD_WORK, GradCheckScreen,
-                        run_gradient_check, verdict)
+from .actions import ExportFailed, export_path, export_report, root_changed_text, write_export
+from .backward_keys import BackwardKeys
+from .editor import ProgramEditor
+from .examples import README_EXAMPLE
+from .gradcheck_screen import (GRADCHECK_MAX_WORK, GRADCHECK_THREAD_WORK, GradCheckScreen,
+                               run_gradient_check, verdict)
+from .graph_index import GraphIndex, Row, format_number, short_number
+from .graph_pane import GraphPane
+from .graph_tree import GraphTree
+from .help_text import HELP
+from .inspector import NodeInspector
+from .leaf_lines import leaf_number_span
+from .messages import EvaluationFailed, GradientsChecked, GraphEvaluated, GraphExported
+from .stepper import BackwardStepper
 
 #: programs longer than this are evaluated in a worker thread so the UI stays responsive
 THREAD_SOURCE_CHARS = 2_000
 
-HELP = """\
-# Playground
 
-Type a small program on the left; its **graph** appears on the right, rooted at the last
-variable assigned. Each row shows a value's name or operation, its **data** (the forward
-value) and its **grad** (d root / d this value, filled in by backward).
-
-* **Ctrl+R** (or F5) evaluates the program. A mistake is shown in the status line at the
-  bottom with its line and column, and the spot is selected in the editor; the old graph
-  stays.
-* **Ctrl+B** (or F8, handy inside tmux) runs **backward** from the root: every grad
-  updates, changed ones flash.
-* **Ctrl+G** sets every grad back to zero.
-* **Ctrl+N** steps through backward **one node at a time**, in topological order, and shows
-  the chain rule with the actual numbers, e.g. `a.grad += b.data × c.grad = 2.0 × -3.0`.
-  **Ctrl+T** steps back.
-* **Ctrl+L** runs the **gradient check**: each input's gradient (then each constant's)
-  against central differences. It runs backward first, so the grads get filled in.
-* **Ctrl+S** **exports** the graph as a Graphviz DOT file (and SVG when `dot` is installed)
-  into the current folder.
-* **Ctrl+O** picks which variable is the **root** of the graph; every grad goes back to 0
-  (the old ones were for the old root).
-
-In the graph, **Enter** or **Space** opens a row; Enter on a **↪ shared** row jumps to where
-that value is shown in full (a value used in several places is shown in full only once).
-The **inspector** under the graph explains the selected node: its operation, the local
-derivative formula, and how its grad is the sum of one contribution per use. For a leaf the
-program sets to a number, a field at the top of the inspector takes a new value (Tab to it,
-type, Enter): the program line is rewritten and evaluated again, and the graph stays open
-where it was. **Tab** moves between the editor, the root picker, the graph and that field.
-
-The language: `a = -4.0`, `c = a * b + b**3`, `c += 1`, `+ - * / **`, `relu(x)`, `tanh(x)`,
-`exp(x)`, `log(x)`, `sigmoid(x)` (or `x.relu()` ...), `Value(2.0)`.
-"""
-
-
-class PlaygroundScreen(Screen):
+class PlaygroundScreen(BackwardKeys, Screen):
     """Editor, graph tree, node inspector and a status line."""
 
     HELP = HELP
@@ -102,37 +70,6 @@ class PlaygroundScreen(Screen):
         background: $error 15%;
         color: $text-error;
     }
-    PlaygroundScreen #pg-rootbar {
-        height: 1;
-    }
-    PlaygroundScreen #pg-rootbar > Label {
-        padding: 0 1;
-        color: $text-muted;
-    }
-    PlaygroundScreen #pg-root {
-        width: 1fr;
-    }
-    PlaygroundScreen #pg-root > SelectOverlay {
-        min-width: 24;
-        max-height: 14;
-    }
-    PlaygroundScreen #pg-columns {
-        width: auto;
-        padding: 0 2 0 1;
-        color: $text-muted;
-    }
-    PlaygroundScreen #pg-tree {
-        height: 3fr;
-        border: round $primary 60%;
-    }
-    PlaygroundScreen #pg-tree:focus {
-        border: round $primary;
-    }
-    PlaygroundScreen #pg-inspector {
-        height: 2fr;
-        min-height: 6;
-        border: round $primary 40%;
-    }
     """
 
     BINDINGS = [
@@ -148,8 +85,11 @@ class PlaygroundScreen(Screen):
         Binding("ctrl+o", "pick_root", "Root", tooltip="Choose which variable is the root"),
     ]
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, source: str | None = None, *, name: str | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
+        """``source``: the program shown first (``None``: micrograd's README example)."""
+        super().__init__(name=name, id=id, classes=classes)
+        self._initial_source = source if source is not None else README_EXAMPLE
         self.program: Program | None = None
         self.index: GraphIndex | None = None
         self.stepper: BackwardStepper | None = None
@@ -159,7 +99,6 @@ class PlaygroundScreen(Screen):
         self._pending: tuple[str, bool] | None = None
         self._generation = 0
         self._busy = ""
-        self._setting_root = False
         self._status_plain = ""
         #: the DOT file the last export wrote
         self.last_export: Path | None = None
@@ -172,18 +111,7 @@ class PlaygroundScreen(Screen):
                 editor = ProgramEditor(id="pg-editor")
                 editor.border_title = "Program · Ctrl+R run"
                 yield editor
-            with Vertical(id="pg-right"):
-                with Horizontal(id="pg-rootbar"):
-                    yield Label("root", id="pg-root-label")
-                    yield Select([(Text("(no graph yet)"), _NO_ROOT)], id="pg-root",
-                                 compact=True, allow_blank=False)
-                    yield Static(Text(GraphTree.column_header()), id="pg-columns")
-                tree = GraphTree(id="pg-tree")
-                tree.border_title = "Graph"
-                yield tree
-                inspector = NodeInspector(id="pg-inspector")
-                inspector.border_title = "Node"
-                yield inspector
+            yield GraphPane(id="pg-right")
         yield Static(Text(""), id="pg-status")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -212,8 +140,7 @@ class PlaygroundScreen(Screen):
         pending = self._pending
         self._pending = None
         if pending is None:
-            initial = getattr(self.app, "initial_source", None)
-            pending = (initial if initial is not None else README_EXAMPLE, True)
+            pending = (self._initial_source, True)
         source, run = pending
         self.editor.load_text(source)
         self.editor.focus()
@@ -309,28 +236,12 @@ class PlaygroundScreen(Screen):
 
     # --- root -----------------------------------------------------------------------------------
     def _update_root_select(self) -> None:
-        select = self.query_one("#pg-root", Select)
-        if self.program is None or self.index is None:
-            return
-        names = list(self.program.variables)
-        root = self.index.root
-        current = next((n for n in names if self.program.variables[n] is root), None)
-        self._setting_root = True
-        try:
-            select.set_options([(Text(n), n) for n in names])
-            if current is not None:
-                select.value = current
-        finally:
-            self._setting_root = False
+        if self.program is not None and self.index is not None:
+            self.query_one(GraphPane).show_roots(self.program.variables, self.index.root)
 
-    @on(Select.Changed, "#pg-root")
-    def _root_chosen(self, event: Select.Changed) -> None:
-        if self._setting_root or self.program is None or event.value != event.select.value:
-            return  # set by the program, or superseded by a later change
-        name = event.value
-        if not isinstance(name, str) or name not in self.program.variables:
-            return
-        self.set_root(name)
+    @on(GraphPane.RootChosen)
+    def _root_chosen(self, event: GraphPane.RootChosen) -> None:
+        self.set_root(event.name)
 
     def set_root(self, name: str) -> None:
         """Show the graph below the variable ``name``."""
@@ -400,81 +311,6 @@ class PlaygroundScreen(Screen):
     def action_run(self) -> None:
         self.evaluate_source(self.editor.text)
 
-    def action_backward(self) -> None:
-        if not self._ready():
-            return
-        assert self.index is not None
-        root = self.index.root
-        order = self.index.order
-        before = [node.grad for node in order]
-        self.stepper = None
-        self.tree.set_step_node(None)
-        try:
-            if self.program is not None and root is self.program.output:
-                self.program.backward()  # its errors point at a line and column
-            else:
-                root.backward()
-        except ArithmeticError as error:
-            self._values_changed()
-            if isinstance(error, ExprError):
-                self.editor.mark_error(error.line, error.col)
-            self._say(f"backward failed: {error}", error=True)
-            return
-        self._values_changed()
-        changed = sum(1 for node, grad in zip(order, before) if node.grad != grad)
-        self._say(backward_text(self.index.name(root), changed, len(order)))
-
-    def action_zero_grad(self) -> None:
-        if not self._ready():
-            return
-        assert self.index is not None
-        self.stepper = None
-        self.tree.set_step_node(None)
-        self.index.root.zero_grad()
-        self._values_changed()
-        self._say("Every grad is 0. Ctrl+B backward · Ctrl+N step through it.")
-
-    def action_step(self) -> None:
-        if not self._ready():
-            return
-        assert self.index is not None
-        stepper = self.stepper
-        started = False
-        if stepper is None or stepper.root is not self.index.root:
-            stepper = self.stepper = BackwardStepper(self.index.root, self.index.name,
-                                                     self.index.order)
-            stepper.start()
-            started = True
-        try:
-            step = stepper.forward()
-        except ArithmeticError as error:
-            self._say(step_failed_text(stepper, self.index.name, error), error=True)
-            return
-        if step is None:
-            self.tree.set_step_node(None)
-            self._values_changed()
-            self._say(pass_complete_text(stepper))
-            return
-        self._show_step(stepper, started)
-
-    def action_step_back(self) -> None:
-        if not self._ready():
-            return
-        stepper = self.stepper
-        if stepper is None or stepper.back() is None:
-            self._say("Nothing to step back: Ctrl+N starts stepping through backward.")
-            return
-        self._show_step(stepper, False)
-
-    def _show_step(self, stepper: BackwardStepper, started: bool) -> None:
-        assert self.index is not None
-        step = stepper.current
-        self.tree.set_step_node(step.node if step is not None else None)
-        shown = step is None or self.tree.reveal(step.node) is not None
-        self._values_changed()
-        self._inspect_cursor()
-        self._say(step_text(stepper, self.index.name, started=started, shown=shown))
-
     def action_gradcheck(self) -> None:
         if not self._ready():
             return
@@ -538,15 +374,10 @@ class PlaygroundScreen(Screen):
         self.notify(text, title="Export", markup=False)
 
     def action_pick_root(self) -> None:
-        select = self.query_one("#pg-root", Select)
         if self.program is None:
             self._say("There is no graph yet: write a program and press Ctrl+R.", error=True)
             return
-        select.focus()
-        select.expanded = True
-
-
-_NO_ROOT = "\0no root"
+        self.query_one(GraphPane).pick_root()
 
 
 def _nodes(n: int) -> str:

@@ -1,0 +1,36 @@
+"""The playground's help page (F1), in Markdown."""
+
+HELP = """\
+# Playground
+
+Type a small program on the left; its **graph** appears on the right, rooted at the last
+variable assigned. Each row shows a value's name or operation, its **data** (the forward
+value) and its **grad** (d root / d this value, filled in by backward).
+
+* **Ctrl+R** (or F5) evaluates the program. A mistake is shown in the status line at the
+  bottom with its line and column, and the spot is selected in the editor; the old graph
+  stays.
+* **Ctrl+B** (or F8, handy inside tmux) runs **backward** from the root: every grad
+  updates, changed ones flash.
+* **Ctrl+G** sets every grad back to zero.
+* **Ctrl+N** steps through backward **one node at a time**, in topological order, and shows
+  the chain rule with the actual numbers, e.g. `a.grad += b.data × c.grad = 2.0 × -3.0`.
+  **Ctrl+T** steps back.
+* **Ctrl+L** runs the **gradient check**: each input's gradient (then each constant's)
+  against central differences. It runs backward first, so the grads get filled in.
+* **Ctrl+S** **exports** the graph as a Graphviz DOT file (and SVG when `dot` is installed)
+  into the current folder.
+* **Ctrl+O** picks which variable is the **root** of the graph; every grad goes back to 0
+  (the old ones were for the old root).
+
+In the graph, **Enter** or **Space** opens a row; Enter on a **↪ shared** row jumps to where
+that value is shown in full (a value used in several places is shown in full only once).
+The **inspector** under the graph explains the selected node: its operation, the local
+derivative formula, and how its grad is the sum of one contribution per use. For a leaf the
+program sets to a number, a field at the top of the inspector takes a new value (Tab to it,
+type, Enter): the program line is rewritten and evaluated again, and the graph stays open
+where it was. **Tab** moves between the editor, the root picker, the graph and that field.
+
+The language: `a = -4.0`, `c = a * b + b**3`, `c += 1`, `+ - * / **`, `relu(x)`, `tanh(x)`,
+`exp(x)`, `log(x)`, `sigmoid(x)` (or `x.relu()` ...), `Value(2.0)`.
+"""

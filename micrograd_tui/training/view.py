@@ -1,0 +1,108 @@
+"""The Train screen's picture of what the model learned: where to ask the model, and what.
+
+A *view* is a :class:`BoundaryView` for 2-D data (the model's score on a grid) or a
+:class:`CurveView` for 1-D data; its *axes* (:class:`BoundaryAxes`, :class:`CurveAxes`) are
+where to ask the model, without the answers.
+Plain Python: :func:`compute_view` runs on the training thread as well as on the UI thread;
+only :func:`draw_view` touches a widget (on the UI thread).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence, Union
+
+from engine.train import Trainer
+
+from .plot_data import MAX_PLOT_POINTS, curve_axis, decimate, grid_axes
+
+if TYPE_CHECKING:
+    from .plots import ModelPlot
+
+
+@dataclass(frozen=True)
+class BoundaryAxes:
+    """A grid over 2-D data: columns at ``xs``, rows at ``ys``."""
+
+    xs: list[float]
+    ys: list[float]
+
+
+@dataclass(frozen=True)
+class CurveAxes:
+    """Inputs along 1-D data."""
+
+    xs: list[float]
+
+
+@dataclass(frozen=True)
+class BoundaryView:
+    """The model's score on a grid: ``grid[i][j]`` at (``xs[j]``, ``ys[i]``)."""
+
+    xs: list[float]
+    ys: list[float]
+    grid: list[list[float]]
+
+
+@dataclass(frozen=True)
+class CurveView:
+    """The model's output ``preds[i]`` at ``xs[i]``."""
+
+    xs: list[float]
+    preds: list[float]
+
+
+ViewAxes = Union[BoundaryAxes, CurveAxes]
+ModelView = Union[BoundaryView, CurveView]
+
+
+def plot_points(trainer: Trainer) -> tuple[list, list]:
+    """The data points to draw (training and test), at most a few hundred."""
+    t = trainer
+    X = list(t.train_set.X) + (list(t.test_set.X) if t.test_set is not None else [])
+    y = list(t.train_set.y) + (list(t.test_set.y) if t.test_set is not None else [])
+    idx = decimate(len(X), MAX_PLOT_POINTS)
+    if len(idx) < len(X):
+        X, y = [X[i] for i in idx], [y[i] for i in idx]
+    return X, y
+
+
+def view_axes(dim: int, X: Sequence[Sequence[float]],
+              grid_shape: tuple[int, int]) -> ViewAxes | None:
+    """Where to ask a model on ``dim``-D data around the points ``X`` (None: no picture)."""
+    if dim == 2:
+        return BoundaryAxes(*grid_axes(X, *grid_shape))
+    if dim == 1:
+        return CurveAxes(curve_axis(X))
+    return None
+
+
+def compute_view(trainer: Trainer, axes: ViewAxes | None) -> ModelView | None:
+    """The model's picture at ``axes`` (None: no axes, or the model cannot be evaluated)."""
+    if axes is None:
+        return None
+    try:
+        if isinstance(axes, BoundaryAxes):
+            return BoundaryView(axes.xs, axes.ys, trainer.predict_grid(axes.xs, axes.ys))
+        return CurveView(axes.xs, trainer.predict_many([(x,) for x in axes.xs]))
+    except (ArithmeticError, ValueError):
+        return None
+
+
+def draw_view(plot: ModelPlot, trainer: Trainer, view: ModelView | None,
+              step: int | None) -> None:
+    """Show ``view`` (None: the data points alone) on ``plot``; ``step`` is the view's step."""
+    X, y = plot_points(trainer)
+    dim = trainer.train_set.dim
+    if dim == 2:
+        if isinstance(view, BoundaryView):
+            plot.show_boundary(X, y, view.xs, view.ys, view.grid, step=step)
+        else:
+            plot.show_boundary(X, y, step=step)
+    elif dim == 1:
+        if isinstance(view, CurveView):
+            plot.show_curve(X, y, view.xs, view.preds, step=step)
+        else:
+            plot.show_curve(X, y, step=step)
+    else:
+        plot.show_message(f"{dim}-D data: no picture")
