@@ -17,8 +17,8 @@ from textual.widgets import Input, Markdown, Static
 
 from micrograd_tui.app import MicrogradApp
 from micrograd_tui.lessonbook import library
-from micrograd_tui.widgets.lesson_check import CheckPanel
-from micrograd_tui.widgets.lesson_list import LessonList
+from micrograd_tui.lessonbook.answer_box import CheckPanel
+from micrograd_tui.lessonbook.lesson_list import LessonList
 
 GOOD = Path(__file__).parent.parent / "lessons" / "fixtures" / "good" / "01-tiny.md"
 SIZE = (100, 30)
