@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import math
 from functools import reduce
-from operator import add, mul
+from operator import add
 from typing import Sequence
 
 from .nn import MLP, Layer
@@ -71,7 +71,8 @@ def _finite_column(col: list[float]) -> bool:
     return _isfinite(sum(col))
 
 
-def _mul_add(acc: list[float], ws: Sequence[float], cols: Sequence[list[float]]) -> list[float]:
+def _mul_add(acc: list[float], ws: Sequence[float],
+             cols: Sequence[Sequence[float]]) -> list[float]:
     """``[((acc[i] + ws[0]*cols[0][i]) + ws[1]*cols[1][i]) + ...]``: added left to right, four
     columns per pass (Python evaluates ``a + b*x + c*y`` as ``(a + b*x) + c*y``, so this is
     exactly one addition after another, and it takes half the time of one pass per column)."""
@@ -138,6 +139,8 @@ class LayerNode:
         per input; ``grads[k]`` is the gradient column of neuron ``k``'s output."""
         neuron_grads = []
         param_grads: list[float] = []
+        rows = list(zip(*self.inputs))  # one tuple per sample: its inputs to this layer
+        rows.reverse()
         for neuron, ws, out, g in zip(self.layer.neurons, self.weights, self.outputs, grads):
             # the activation node: pre.grad = 0.0 + local * out.grad (its only contribution)
             act = neuron.activation
@@ -148,11 +151,12 @@ class LayerNode:
             elif act == "sigmoid":
                 g = [0.0 + (s * (1.0 - s)) * h for s, h in zip(out, g)]
             neuron_grads.append(g)
-            # one term per sample, the last sample first (see the module docstring)
-            for w, x in zip(neuron.w, self.inputs):
-                param_grads.append(reduce(add, map(mul, reversed(x), reversed(g)),
-                                          _l2_start(w.data, alpha)))
-            param_grads.append(reduce(add, reversed(g), _l2_start(neuron.b.data, alpha)))
+            # one term x*g per sample, the last sample first (see the module docstring): the
+            # samples' rows, last first, are the columns of a _mul_add for all weights at once
+            g_last_first = g[::-1]
+            param_grads.extend(_mul_add([_l2_start(w.data, alpha) for w in neuron.w],
+                                        g_last_first, rows))
+            param_grads.append(reduce(add, g_last_first, _l2_start(neuron.b.data, alpha)))
         if not input_grads:
             # the inputs are leaves (the data): the graph checks their grads, which nothing
             # else shows, so make sure none can overflow (else let the graph decide)
