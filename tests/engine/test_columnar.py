@@ -156,3 +156,17 @@ def test_the_model_holds_the_trained_numbers_for_graph_views():
     x = trainer.train_set.X[0]
     # the model of Values (for "open the model's graph") computes what the trainer predicts
     assert trainer.model(x).data == trainer.predict(x)
+
+
+@pytest.mark.parametrize("width", [0, 1, 2, 3, 4, 5, 8, 9, 12, 13, 19])
+def test_mul_add_adds_left_to_right_like_a_plain_loop(width):
+    rng = random.Random(width)
+    acc = [rng.uniform(-1, 1) for _ in range(6)]
+    ws = [rng.uniform(-1e3, 1e3) for _ in range(width)]
+    cols = [[rng.uniform(-1e-3, 1e3) for _ in range(6)] for _ in range(width)]
+    expected = []
+    for i, a in enumerate(acc):
+        for w, col in zip(ws, cols):
+            a = a + w * col[i]
+        expected.append(a)
+    assert columnar._mul_add(acc, ws, cols) == expected
