@@ -1,8 +1,11 @@
 """A headless trainer, used alike by the app's Train screen and the command line.
 
 ``Trainer(config)`` builds the data set and the model from a :class:`TrainConfig`, then
-trains one step at a time: each step builds the graph of the loss over the (mini-)batch,
-back-propagates and updates the parameters, and reports a :class:`StepEvent`.  The caller
+trains one step at a time: each step computes the loss over the (mini-)batch,
+back-propagates and updates the parameters, and reports a :class:`StepEvent`.  A step runs
+whole layers over the batch (:mod:`engine.columnar`), with exactly the numbers of the graph
+of Values it would otherwise build; ``Trainer(config, columnar=False)`` builds that graph
+(one fused node per neuron and sample, or the fine graph).  The caller
 may stop iterating :meth:`Trainer.steps` at any point: that pauses (or cancels) training
 between two steps, and iterating again resumes it.  Everything is deterministic for a seed.
 
