@@ -27,9 +27,10 @@ depth-first post-order that visits a node's inputs in ``_prev`` order.  For the 
 
 **No ``sum()``, no ``math.sumprod``, no ``math.fsum``.**  On Python >= 3.12 ``sum()`` of floats
 and ``math.sumprod`` use compensated summation, which changes the last bits; the graph adds
-left to right.  Every exact sum here is ``functools.reduce(operator.add, ...)`` (plain float
-additions in order, at C speed) or an explicit loop.  (``sum`` appears once, only to test
-whether a column holds an overflow, where the last bits do not matter.)
+left to right.  Every sum here is written out: ``a + w0*x0 + w1*x1 + ...`` in a
+comprehension (:func:`_mul_add`; Python adds it left to right), ``functools.reduce(operator.add,
+...)`` (plain float additions in order) or an explicit loop.  (``sum`` appears once, only to
+test whether a column holds an overflow, where the last bits do not matter.)
 
 **When the graph decides.**  The graph raises :class:`~engine.errors.NumericError` at the
 first overflow, naming the node.  This path does not try to: when a neuron's output, the loss,
@@ -56,6 +57,9 @@ _log = math.log
 
 # activation -> forward function on a float (relu is inlined: a if a > 0.0 else 0.0)
 _ACT_FORWARD = {"tanh": TANH.forward, "sigmoid": SIGMOID.forward}
+#: the activations this path knows (with their local derivatives in LayerNode.backward);
+#: a model with another one trains on the graph
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 
 #: a gradient of an input larger than this might overflow: let the graph check it
 _INPUT_GRAD_BOUND = 1e300
@@ -291,7 +295,8 @@ class BatchPath:
         ``params`` is ``model.parameters()``.  Returns None, changing nothing, when something
         overflows (then the graph must run the step, to raise its error).
         """
-        if loss not in self.LOSSES:
+        if loss not in self.LOSSES or any(n.activation not in ACTIVATIONS
+                                           for layer in model.layers for n in layer.neurons):
             return None
         cols = self.columns if batch is None else [[c[i] for i in batch] for c in self.columns]
         try:

@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from time import perf_counter
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from .columnar import BatchPath
 from .data import DATASETS, MAX_NOISE, MAX_SAMPLES, MIN_SAMPLES, TASKS, Dataset, make_dataset, \
     split_sizes, train_test_split
 from .errors import NumericError
 from .losses import LOSS_TASKS, LOSSES, accuracy, loss_value
-from .columnar import BatchPath
 from .nn import ACTIVATIONS, MLP
 from .optim import OPTIMIZERS, SCHEDULES, Optimizer, make_optimizer
 from .value import SIGMOID, TANH, Value
