@@ -6,8 +6,14 @@
    ``random.seed(1337)``, max-margin loss + 1e-4 L2, full batch, the notebook's loop copied
    below) for (a) our fine graph (one node per ``*`` and ``+``, as micrograd builds),
    (b) our fused graph (one node per neuron), (c) PyPI's ``micrograd`` when it is installed
-   (``make bench`` installs it), and (d) ``engine.train.Trainer`` on the same preset when that
-   module exists: ms per step (median of several steps) and the ratio to micrograd.
+   (``make bench`` installs it), (d) ``engine.train.Trainer`` on the graph path
+   (``columnar=False``) and (e) the Trainer as it runs, on its columnar path (whole layers
+   over the batch, engine/columnar.py; the same bits): ms per step, wall and CPU
+   (``time.process_time``), median of several steps, and the ratio to micrograd.
+
+   Fairness: ``gc.freeze()`` after the imports (the modules' objects are not rescanned),
+   ``gc.collect()`` before each contender, every contender from the same initial weights,
+   and each row's loss at step 0 printed (all must be the notebook's).
 
    Two tables: with Python's cyclic garbage collector on, as a program normally runs, and
    with it off during each timed step (and a ``gc.collect()`` between steps, untimed).  One
@@ -18,9 +24,17 @@
    the graph and has nothing to do with the autograd code; micrograd pays it too, and also
    needs the collector to free its graphs at all (each node's ``_backward`` closure refers
    back to the node: a reference cycle), whereas ours are freed by reference counting.  The
-   second table isolates the engines' own work; the first is what a user sees.
+   second table isolates the engines' own work; the first is what a user sees.  The
+   Trainer's "GC on" rows pause the collector inside its own step (``Trainer.step`` does it:
+   its graphs and columns have no cycles), which the notebook's loop does not do for the
+   others.
 
-2. A chain of 10**6 nodes (``x = x + c`` with one shared constant): build and backward
+2. Headless training speed on 1,000 moons points (the moons-tanh preset with
+   ``n_samples=1000`` and no test split, hidden 16,16, full batch): steps per second, wall
+   and CPU, columnar path versus graph path.  (For reference only: a Rust-backed drop-in for
+   micrograd on PyPI claims 13-75x micrograd; it cannot be built here.)
+
+3. A chain of 10**6 nodes (``x = x + c`` with one shared constant): build and backward
    seconds, and bytes per node measured with tracemalloc.
 """
 
@@ -84,21 +98,23 @@ def make_step(value_cls: Any, model: Any, X: list[list[float]], y: list[float],
     return step
 
 
-def time_steps(step: Callable[[int], float], steps: int, *, gc_off: bool) -> tuple[list[float], list[float]]:
-    """Seconds and loss of each of ``steps`` consecutive steps."""
-    times, losses = [], []
+def time_steps(step: Callable[[int], float], steps: int, *,
+               gc_off: bool) -> tuple[list[float], list[float], list[float]]:
+    """Wall seconds, CPU seconds and loss of each of ``steps`` consecutive steps."""
+    walls, cpus, losses = [], [], []
     gc.collect()
     for k in range(steps):
         if gc_off:
             gc.disable()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         losses.append(step(k))
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         if gc_off:
             gc.enable()
             gc.collect()  # free micrograd's cyclic garbage outside the timed region
-        times.append(t1 - t0)
-    return times, losses
+        walls.append(t1 - t0)
+        cpus.append(c1 - c0)
+    return walls, cpus, losses
 
 
 def contenders(X: list[list[float]], y: list[float]) -> list[tuple[str, Callable[[], Callable[[int], float]]]]:
@@ -121,15 +137,16 @@ def contenders(X: list[list[float]], y: list[float]) -> list[tuple[str, Callable
             random.seed(1337)
             return make_step(MGValue, MGMLP(2, [16, 16, 1]), X, y)
         out.append(("(c) micrograd 0.1.0 (PyPI)", micrograd_factory))
-    try:
-        from engine.train import PRESETS, Trainer
-    except ImportError:
-        print("(d) engine.train is not available yet: skipped")
-    else:
-        def trainer_factory() -> Callable[[int], float]:
-            trainer = Trainer(PRESETS["micrograd-demo"])
-            return lambda k: trainer.step().loss
-        out.append(("(d) engine.train.Trainer, micrograd-demo", trainer_factory))
+    from engine.train import PRESETS, Trainer
+
+    def trainer(columnar: bool) -> Callable[[], Callable[[int], float]]:
+        def factory() -> Callable[[int], float]:
+            t = Trainer(PRESETS["micrograd-demo"], columnar=columnar)
+            return lambda k: t.step().loss
+        return factory
+
+    out.append(("(d) Trainer, graph path (columnar=False)", trainer(False)))
+    out.append(("(e) Trainer, columnar path (the default)", trainer(True)))
     return out
 
 
@@ -149,19 +166,50 @@ def demo_tables(steps: int) -> None:
     graph_sizes(X, y)
     entries = contenders(X, y)
     for gc_off in (False, True):
-        title = ("cyclic GC off during each step (collected between steps)" if gc_off
-                 else "cyclic GC on (as usual)")
+        title = ("cyclic GC off during each step, for every contender (collected between steps)"
+                 if gc_off else "cyclic GC on (as usual; the Trainer pauses it inside its own step)")
         print(f"\n  {title}")
-        print(f"  {'':44} {'ms/step':>9} {'vs micrograd':>13} {'loss at step 0':>20}")
+        print(f"  {'':42} {'wall ms':>8} {'CPU ms':>8} {'vs micrograd':>13} {'(wall)':>7} "
+              f"{'loss at step 0':>19}")
         results = []
         for name, factory in entries:
-            times, losses = time_steps(factory(), steps, gc_off=gc_off)
-            results.append((name, statistics.median(times), losses[0]))
-        ref = next((t for name, t, _ in results if "micrograd 0.1.0" in name), None)
-        for name, t, loss0 in results:
-            ratio = f"{ref / t:.1f}x faster" if ref and "micrograd 0.1.0" not in name else "1.0x" if ref else "n/a"
-            print(f"  {name:44} {t * 1e3:9.2f} {ratio:>13} {loss0:20.16f}")
-    print(f"  (the notebook's loss at step 0 is {NOTEBOOK_LOSS_0!r})")
+            gc.collect()
+            walls, cpus, losses = time_steps(factory(), steps, gc_off=gc_off)
+            results.append((name, statistics.median(walls), statistics.median(cpus), losses[0]))
+        ref = next(((w, c) for name, w, c, _ in results if "micrograd 0.1.0" in name), None)
+        for name, wall, cpu, loss0 in results:
+            if ref is None:
+                ratio, wall_ratio = "n/a", ""
+            else:
+                ratio, wall_ratio = f"{ref[1] / cpu:.1f}x", f"{ref[0] / wall:.1f}x"
+            print(f"  {name:42} {wall * 1e3:8.2f} {cpu * 1e3:8.2f} {ratio:>13} {wall_ratio:>7} "
+                  f"{loss0:19.16f}")
+    print(f"  (the notebook's loss at step 0 is {NOTEBOOK_LOSS_0!r}; \"vs micrograd\" is the "
+          f"ratio of CPU times, then of wall times.  Targets for (e): >= 25x with the GC off, "
+          f">= 100x with it on.  A Rust-backed drop-in on PyPI claims 13-75x; not built here)")
+
+
+# --- training speed on 1,000 points ------------------------------------------------------
+
+def moons_speed(steps: int) -> None:
+    from engine.train import PRESETS, Trainer
+
+    config = PRESETS["moons-tanh"].replace(n_samples=1000, test_fraction=0.0, steps=steps)
+    print(f"\nheadless Trainer, 1,000 moons points, hidden 16,16, tanh, bce + Adam, full batch, "
+          f"{steps} steps (GC on; the Trainer pauses it inside each step)")
+    print(f"  {'':42} {'wall steps/s':>13} {'CPU steps/s':>12} {'final loss':>20}")
+    speeds = []
+    for columnar in (False, True):
+        gc.collect()
+        trainer = Trainer(config, columnar=columnar)
+        t0, c0 = time.perf_counter(), time.process_time()
+        events = trainer.run()
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        name = "columnar path (the default)" if columnar else "graph path (columnar=False)"
+        speeds.append(steps / cpu)
+        print(f"  {name:42} {steps / wall:13.1f} {steps / cpu:12.1f} {events[-1].loss:20.16f}")
+    print(f"  columnar / graph: {speeds[1] / speeds[0]:.1f}x the steps per CPU second "
+          f"(target: >= 8 steps/s)")
 
 
 # --- a long chain -------------------------------------------------------------------------
@@ -255,9 +303,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=7, help="timed steps per contender")
     parser.add_argument("--chain", type=int, default=10**6, help="length of the chain")
+    parser.add_argument("--moons-steps", type=int, default=20,
+                        help="training steps on 1,000 moons points")
     args = parser.parse_args(argv)
+    import engine.train  # noqa: F401  (everything imported before the freeze)
+    try:
+        import micrograd.nn  # noqa: F401
+    except ImportError:
+        pass
+    gc.collect()
+    gc.freeze()  # the imported modules' objects stay out of every collection that follows
     print(f"Python {sys.version.split()[0]} on {sys.platform}\n")
     demo_tables(args.steps)
+    moons_speed(args.moons_steps)
     chain(args.chain)
     hostile_programs()
     return 0

@@ -64,11 +64,12 @@ def test_demo_model_starts_from_micrograds_weights():
 
 
 def test_fused_and_fine_graphs_give_the_same_numbers():
-    fused = Trainer(TrainConfig(steps=100))
-    fine = Trainer(TrainConfig(steps=100, fused=False))
+    # on the graph path (the columnar path is compared with it in test_columnar.py)
+    fused = Trainer(TrainConfig(steps=100), columnar=False)
+    fine = Trainer(TrainConfig(steps=100, fused=False), columnar=False)
     assert not fine.model.fused
     assert numbers(fused.steps(4)) == numbers(fine.steps(4))
-    small = [Trainer(dataclasses.replace(SMALL, fused=f)) for f in (True, False)]
+    small = [Trainer(dataclasses.replace(SMALL, fused=f), columnar=False) for f in (True, False)]
     assert numbers(small[0].steps(5)) == numbers(small[1].steps(5))
 
 
@@ -250,16 +251,18 @@ def test_divergence_is_a_numeric_error_and_keeps_the_last_good_model():
     assert math.isfinite(trainer.predict([0.5]))
 
 
-def test_the_cyclic_gc_is_paused_only_during_a_step():
-    trainer = Trainer(SMALL)
+@pytest.mark.parametrize("columnar", [True, False])
+def test_the_cyclic_gc_is_paused_only_during_a_step(columnar):
+    trainer = Trainer(SMALL, columnar=columnar)
     states = []
-    real_loss = trainer._loss_fn
+    owner, name = (trainer._columnar, "step") if columnar else (trainer, "_loss_fn")
+    real = getattr(owner, name)
 
     def spy(*args):
         states.append(gc.isenabled())
-        return real_loss(*args)
+        return real(*args)
 
-    trainer._loss_fn = spy
+    setattr(owner, name, spy)
     trainer.step()
     assert states == [False] and gc.isenabled()
     gc.disable()
