@@ -9,13 +9,13 @@ or raises :class:`ActionFailed` whose ``str()`` is the sentence to show and whos
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine.errors import EngineError
 from engine.persist import ModelFileError
 from engine.train import TrainConfig, Trainer
 
+from .sandbox import OutsideSandbox, confine
 from .training_session import export_history_csv, model_program
 
 if TYPE_CHECKING:
@@ -37,10 +37,15 @@ class ActionFailed(Exception):
 
 
 def file_path(text: str, what: str) -> str:
-    """The path typed in a field (``~`` expanded); ``what`` names the file in the warning."""
+    """The path typed in a field (``~`` expanded); ``what`` names the file in the warning.
+
+    While served, a path out of the session's folder is refused (:mod:`.sandbox`)."""
     if not text:
         raise ActionFailed(f"Type a file name for the {what} first.", "warning", None)
-    return str(Path(text).expanduser())
+    try:
+        return str(confine(text, what))
+    except OutsideSandbox as e:
+        raise ActionFailed(str(e)) from e
 
 
 def save_model(trainer: Trainer, path: str) -> str:
