@@ -31,6 +31,7 @@ def test_the_wheel_ships_lessons_styles_and_data(wheel):
     assert {n.split("/")[0] for n in names if "/" in n and ".dist-info/" not in n} \
         == {"engine", "micrograd_tui"}
     assert "micrograd_tui/app.tcss" in names
+    assert "micrograd_tui/serve_page/app_index.html" in names  # the served page
     assert "engine/data/micrograd_moons.json" in names
     assert not any(n.startswith("tests/") for n in names)
 
