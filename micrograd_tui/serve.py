@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import signal
 import sys
 import tempfile
 import threading
@@ -52,6 +51,29 @@ def make_server(host: str, port: int, lessons: str | None, root: Path) -> Any:
     class ClassroomServer(Server):
         async def on_startup(self, app: Any) -> None:
             pass  # textual-serve's banner; ours comes once the port is open (serve below)
+
+        tabs: set = set()
+
+        async def handle_websocket(self, request: Any) -> Any:
+            import asyncio
+
+            task = asyncio.current_task()
+            self.tabs.add(task)
+            try:
+                return await super().handle_websocket(request)
+            finally:
+                self.tabs.discard(task)
+
+        async def on_shutdown(self, app: Any) -> None:
+            # a tab's websocket stays open until its browser closes it: end each tab now (its
+            # app gets textual-serve's quit message and is waited for), not after aiohttp's
+            # shutdown timeout
+            import asyncio
+
+            tabs = [t for t in self.tabs if t is not None]
+            for task in tabs:
+                task.cancel()
+            await asyncio.gather(*tabs, return_exceptions=True)
 
         async def handle_index(self, request: Any) -> Any:
             # the page points its websocket at the address the browser used (a room's
@@ -134,9 +156,8 @@ def run_session(lessons: str | None) -> int:
     os.environ[ENV_DATA_DIR] = str(folder)
     os.environ[ENV_SANDBOX] = str(folder)
     os.chdir(folder)
-    # Ctrl+C in the teacher's terminal reaches the whole process group: the server stops
-    # each tab's app itself (textual-serve's quit message), so the app does not die mid-save
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Ctrl+C in the teacher's terminal reaches the whole process group: Textual's web driver
+    # takes SIGINT as "exit the app" (a clean exit), and the server sends each app its quit
     threading.Thread(target=_exit_with_server, args=(os.getppid(),), daemon=True).start()
     from .app import MicrogradApp
 

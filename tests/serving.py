@@ -26,7 +26,8 @@ class Served:
         env = os.environ | {"MICROGRAD_TUI_DATA_DIR": str(data)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "micrograd_tui", "serve", "--port", str(self.port), *args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+            start_new_session=True)  # its own process group, as in a terminal
         assert self.process.stdout is not None
         self.banner = self.process.stdout.readline()  # printed once the port is open
         if "serving on" not in self.banner:
@@ -54,8 +55,9 @@ class Served:
         return found
 
     def stop(self, timeout: float = 30) -> int:
-        """Ctrl+C, as in the teacher's terminal; the exit code."""
-        self.process.send_signal(signal.SIGINT)
+        """Ctrl+C, as in the teacher's terminal (SIGINT to the whole process group, the tabs'
+        apps included); the exit code."""
+        os.killpg(self.process.pid, signal.SIGINT)
         try:
             return self.process.wait(timeout)
         finally:

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(),
 
 
 async def open_tabs(url: str, n: int, served: Served) -> list:
-    """``n`` websockets, as ``n`` browser tabs open them; each is kept open until the app
-    in it has drawn its first screen."""
+    """``n`` websockets, as ``n`` browser tabs open them, each once the app in the one before
+    has drawn its first screen; then each keeps reading, as a browser does (and so answers the
+    server's close at once)."""
     import aiohttp
 
     http = aiohttp.ClientSession()
@@ -35,7 +36,13 @@ async def open_tabs(url: str, n: int, served: Served) -> list:
             elif message.type != aiohttp.WSMsgType.TEXT:
                 raise AssertionError(f"the tab closed: {message}; server said {served.rest()}")
         sockets.append(ws)
-    return [http, sockets]
+    readers = [asyncio.create_task(drain(ws)) for ws in sockets]
+    return [http, readers]
+
+
+async def drain(ws) -> None:
+    async for _ in ws:
+        pass
 
 
 def test_each_tab_has_its_own_process_and_folder_and_ctrl_c_leaves_nothing(tmp_path):
