@@ -4,6 +4,7 @@
     micrograd-tui eval [SOURCE] [--file F] [--dot | --json | --check]
     micrograd-tui train [--preset micrograd-demo] [--lr 0.5] [--steps 200] ...
     micrograd-tui lessons check [DIR]
+    micrograd-tui serve [--host 127.0.0.1] [--port 8000] [--lessons DIR]
 
 This module only parses arguments and dispatches; the work is in :mod:`.headless`, the app
 in :mod:`.app` (imported only when it is opened, so headless commands start fast).
@@ -114,6 +115,16 @@ def build_parser() -> argparse.ArgumentParser:
                               description="Check that every lesson parses and every exercise "
                                           "can be solved; exit code 0 when all pass.")
     check.add_argument("dir", nargs="?", metavar="DIR", help="a folder of lessons")
+
+    sv = sub.add_parser(
+        "serve", help="serve the app to web browsers (a classroom)",
+        description="Serve the app to web browsers: each tab gets its own app and its own "
+                    "folder. Binds 127.0.0.1 (this computer only) unless --host says otherwise.")
+    sv.add_argument("--host", default="127.0.0.1",
+                    help="address to listen on (default 127.0.0.1; 0.0.0.0: the whole network)")
+    sv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    sv.add_argument("--lessons", metavar="DIR", dest="serve_lessons",
+                    help="a folder of lessons instead of the shipped ones")
     return parser
 
 
@@ -177,6 +188,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_train(args.preset, overrides, args.save)
         if args.command == "lessons":
             return _lessons(args)
+        if args.command == "serve":
+            from .classroom.server import run_server
+
+            if args.serve_lessons is not None and not Path(args.serve_lessons).is_dir():
+                return _error(f"--lessons: no such folder: {args.serve_lessons}")
+            return run_server(args.host, args.port, args.serve_lessons)
         return _open_app(args)
     except KeyboardInterrupt:
         return 130

@@ -16,9 +16,13 @@ from .parse import parse_lesson
 
 
 def shipped_lessons_dir() -> Path:
-    from lessons import LESSONS_DIR
+    """The shipped lessons: package data of an installed wheel (``micrograd_tui/lessons``),
+    or the checkout's top-level ``lessons/`` folder (an editable install or a plain checkout)."""
+    from importlib.resources import files
 
-    return LESSONS_DIR
+    package = Path(str(files("micrograd_tui")))
+    packaged = package / "lessons"
+    return packaged if packaged.is_dir() else package.parent / "lessons"
 
 
 def lesson_files(folder: Path) -> list[Path]:

@@ -15,6 +15,7 @@ from rich.text import Text
 from engine.value import Value
 
 from .messages import GraphExported
+from ..classroom.sandbox import confine
 from .stepper import BackwardStepper
 
 #: the file name Export writes (then ``micrograd-graph-2.dot`` and so on)
@@ -35,7 +36,7 @@ def export_path(folder: Path | None) -> Path:
     """
     try:
         where = folder if folder is not None else Path.cwd()
-        return unused_path(where, EXPORT_STEM, ".dot")
+        return confine(unused_path(where, EXPORT_STEM, ".dot"), "export")  # while served
     except FileNotFoundError as error:
         raise ExportFailed("Export failed: the folder to write into does not exist any "
                            f"more ({error.strerror or error}).") from error

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from importlib.util import find_spec
-
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
-
-def python_highlighting_available() -> bool:
-    """Textual colours Python only when tree-sitter and its Python grammar are installed."""
-    try:
-        return find_spec("tree_sitter") is not None and find_spec("tree_sitter_python") is not None
-    except (ImportError, ValueError):
-        return False
+from ..widgets.syntax import python_highlighting_available
 
 
 class ProgramEditor(TextArea):

@@ -17,6 +17,7 @@ from engine.errors import EngineError
 from engine.persist import ModelFileError
 from engine.train import TrainConfig, Trainer
 
+from ..classroom.sandbox import OutsideSandbox, confine
 from .csv_export import export_history_csv
 from .model_program import model_program
 
@@ -39,10 +40,15 @@ class ActionFailed(Exception):
 
 
 def file_path(text: str, what: str) -> str:
-    """The path typed in a field (``~`` expanded); ``what`` names the file in the warning."""
+    """The path typed in a field (``~`` expanded); ``what`` names the file in the warning.
+
+    While served, a path out of the session's folder is refused (:mod:`.sandbox`)."""
     if not text:
         raise ActionFailed(f"Type a file name for the {what} first.", "warning", None)
-    return str(Path(text).expanduser())
+    try:
+        return str(confine(text, what))
+    except OutsideSandbox as e:
+        raise ActionFailed(str(e)) from e
 
 
 def save_model(trainer: Trainer, path: str) -> str:

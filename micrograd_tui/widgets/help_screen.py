@@ -8,6 +8,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Markdown, Static
 
+from .syntax import PLAIN_TEXT_NOTE, python_highlighting_available
+
 GENERAL_HELP = """\
 **micrograd-tui** shows how backpropagation works, one scalar at a time.
 
@@ -49,6 +51,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         text = getattr(self.about, "HELP", None) or ""
+        if not python_highlighting_available():
+            text = f"{text}\n\n{PLAIN_TEXT_NOTE}"
         with VerticalScroll():
             yield Markdown(f"{text}\n\n---\n\n{GENERAL_HELP}")
             yield Static(self._keys_text(), id="keys", markup=False)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from engine.value import OPS
-from lessons import LESSONS_DIR
 from micrograd_tui.lessonbook import load_lessons, parse_text, run_check
 from micrograd_tui.lessonbook.answers import AnswerError, evaluate_expression, grade, solve
+from micrograd_tui.lessonbook.library import shipped_lessons_dir
 from micrograd_tui.lessonbook.render import OPEN_PROGRAM_HINT, OPEN_SETUP_HINT, step_markdown
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -51,7 +51,7 @@ def check_output(folder: str | Path | None) -> tuple[int, str]:
 def test_shipped_lessons_pass_the_check() -> None:
     code, out = check_output(None)
     assert code == 0, out
-    assert out.startswith(f"{len(list(LESSONS_DIR.glob('*.md')))} lessons OK")
+    assert out.startswith(f"{len(list(shipped_lessons_dir().glob('*.md')))} lessons OK")
 
 
 def test_each_broken_fixture_is_reported_at_its_file_and_line() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from micrograd_tui.app import MicrogradApp
-from micrograd_tui.playground import editor as program_editor
 from micrograd_tui.playground.graph_tree import GraphTree
 
 
@@ -13,8 +12,6 @@ from micrograd_tui.playground.graph_tree import GraphTree
 def steady_look(monkeypatch):
     # changed values stay highlighted for the whole snapshot, so it is the same every run
     monkeypatch.setattr(GraphTree, "flash_seconds", 10_000.0)
-    # the same colours whether or not tree-sitter is installed where the tests run
-    monkeypatch.setattr(program_editor, "python_highlighting_available", lambda: False)
 
 
 async def settle(pilot) -> None:
