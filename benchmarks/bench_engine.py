@@ -226,7 +226,8 @@ def chain(n: int) -> None:
 def hostile_programs() -> None:
     """The expression language promises that no input takes more than a fraction of a second:
     time the worst inputs we know (the fuzz tests check what they raise, not how long)."""
-    from engine.expr import MAX_SOURCE_CHARS, ExprError, evaluate
+    from engine.expr import DEFAULT_LIMITS, ExprError, evaluate
+    MAX_SOURCE_CHARS = DEFAULT_LIMITS.source_chars
 
     cases = {
         "9**9**9**9": "x = 9**9**9**9",

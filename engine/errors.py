@@ -1,10 +1,25 @@
-"""The engine's errors: one base class, and a numeric error that names the operation."""
+"""The engine's errors: one base class, a numeric error that names the operation, and the
+expression language's error that says where in the program."""
 
 from __future__ import annotations
 
 
 class EngineError(Exception):
     """Base class of every error the engine raises on purpose."""
+
+
+class ExprError(EngineError, ValueError):
+    """A program of the expression language was refused or failed.
+
+    ``line`` and ``col`` are 1-based, in characters; the message starts with them.
+    """
+
+    def __init__(self, line: int, col: int, message: str) -> None:
+        self.line = line
+        self.col = col
+        self.message = message
+        # not super(): in ExprNumericError the next class is NumericError, whose arguments differ
+        Exception.__init__(self, f"line {line}, column {col}: {message}")
 
 
 class NumericError(EngineError, ArithmeticError):
@@ -22,7 +37,7 @@ class NumericError(EngineError, ArithmeticError):
         self.where = where
         super().__init__(self._message())
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type["NumericError"], tuple[str, tuple[float, ...], str], dict[str, str]]:
         return (type(self), (self.op, self.operands, self.reason), {"where": self.where})
 
     def _message(self) -> str:

@@ -19,9 +19,8 @@ When the parser gives up, the scan's first stray character (``? $ ! ` [ ] { } & 
 or a backslash that does not end its line), if it comes at or before where the parser
 stopped, is named at its own column instead of Python's "invalid syntax".
 
-The limits are a :class:`Limits` passed in by the caller: :mod:`engine.expr` builds one from
-its ``MAX_*`` constants at every call, so those constants are the ones to change.  Each
-broken limit is an ``ExprError`` whose message names that constant.
+The limits are a :class:`Limits` value passed in by the caller (``evaluate(source, limits)``);
+each broken limit is an ``ExprError`` whose message names its field.
 """
 
 from __future__ import annotations
@@ -31,13 +30,16 @@ import math
 import operator
 from typing import NamedTuple
 
-from .expr_scan import ExprError, Limits, Text, attr_position, scan
+from .errors import ExprError
+from .expr_scan import Limits, Text, attr_position, scan
+from .ops import FUNCTIONS as _FUNCTION_OPS
 
 __all__ = ["ExprError", "Limits", "Text", "read", "OUTPUT_NAME", "FUNCTIONS", "CONSTRUCTOR",
            "BINOPS"]
 
 OUTPUT_NAME = "out"
-FUNCTIONS = ("relu", "tanh", "exp", "log", "sigmoid")
+#: the functions and methods of the language: every operation called by name (engine.ops)
+FUNCTIONS = tuple(_FUNCTION_OPS)
 CONSTRUCTOR = "Value"
 #: the binary operators of the language: AST operator type -> (symbol, float/Value function)
 BINOPS = {ast.Add: ("+", operator.add), ast.Sub: ("-", operator.sub),
@@ -45,8 +47,8 @@ BINOPS = {ast.Add: ("+", operator.add), ast.Sub: ("-", operator.sub),
           ast.Pow: ("**", operator.pow)}
 
 _CALLABLE = FUNCTIONS + (CONSTRUCTOR,)
-_CALLABLE_TEXT = "relu, tanh, exp, log, sigmoid and Value"
-_METHODS_TEXT = ".relu() .tanh() .exp() .log() .sigmoid()"
+_CALLABLE_TEXT = f"{', '.join(FUNCTIONS)} and {CONSTRUCTOR}"
+_METHODS_TEXT = " ".join(f".{name}()" for name in FUNCTIONS)
 _OTHER_BINOPS = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<",
                  ast.RShift: ">>", ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^"}
 
@@ -66,7 +68,7 @@ def read(source: object, limits: Limits = Limits()) -> tuple[Text, ast.Module]:
         head = source[:max_chars + 1].replace("\r\n", "\n").replace("\r", "\n")
         line, col = Text(head).position(len(head) - 1)
         raise ExprError(line, col, f"program too long: more than {max_chars} "
-                                   "characters (MAX_SOURCE_CHARS)")
+                                   "characters (Limits.source_chars)")
     text = Text(source.replace("\r\n", "\n").replace("\r", "\n"))
     stray = scan(text.text, limits)
     try:
@@ -163,7 +165,7 @@ def _check(tree: ast.Module, text: Text, limits: Limits) -> None:
     if len(body) > max_statements:
         st = body[max_statements]
         raise ExprError(st.lineno, st.col_offset + 1, f"too many statements: more than "
-                                                      f"{max_statements} (MAX_STATEMENTS)")
+                                                      f"{max_statements} (Limits.statements)")
     first = _first_assignments(body)
     defined: set[str] = set()
     last = len(body) - 1

@@ -14,18 +14,18 @@ from typing import Callable, Mapping
 
 from engine.errors import NumericError
 from engine.graph import topological_order
+from engine.ops import FUNCTIONS
 from engine.value import Value
 
 from .model import CheckBlock, FitBlock, Step
 
 MAX_ANSWER_CHARS = 200
 
+#: the answer's functions: abs and sqrt, then every operation the engine calls by name
 _FUNCTIONS: dict[str, Callable[[float], float]] = {
     "abs": abs,
-    "tanh": math.tanh,
-    "exp": math.exp,
-    "log": math.log,
     "sqrt": math.sqrt,
+    **{name: op.forward for name, op in FUNCTIONS.items()},
 }
 
 
@@ -144,7 +144,7 @@ def _walk(node: ast.AST, names: Mapping[str, object]) -> float:
         x = _walk(node.args[0], names)
         try:
             return float(_FUNCTIONS[node.func.id](x))
-        except (ValueError, OverflowError):
+        except (ValueError, ArithmeticError):  # the engine's NumericError is one too
             raise AnswerError(f"{node.func.id}({format_number(x)}) is not defined") from None
     raise AnswerError("only numbers, names, name.grad, name.data and + - * / ** are allowed")
 

@@ -56,10 +56,10 @@ def test_a_small_network_with_fused_and_fine_neurons_passes():
 
 
 def test_a_wrong_local_derivative_fails_the_check(monkeypatch):
-    def wrong_tanh_derivative(node):
-        return (2.0 * (1.0 - node.data * node.data),)
+    def wrong_tanh_derivative(out, x):
+        return (2.0 * (1.0 - out * out),)
 
-    monkeypatch.setattr(value_module.TANH, "local", wrong_tanh_derivative)
+    monkeypatch.setattr(value_module.TANH, "derivative", wrong_tanh_derivative)
     a, b = Value(0.3, "a"), Value(-0.8, "b")
     out = (a * 2.0).tanh() + b * b  # a goes through tanh, b does not
     rows = {r.name: r for r in check_gradients(out)}
@@ -74,7 +74,7 @@ def test_a_wrong_fast_path_would_fail_too(monkeypatch):
     from engine import graph
 
     monkeypatch.setattr(graph, "NEURON", object())  # the fast path no longer matches
-    monkeypatch.setattr(value_module.NEURON, "local", lambda node: (1.0,) * len(node._prev))
+    monkeypatch.setattr(value_module.NEURON, "derivative", lambda out, *xs: (1.0,) * len(xs))
     w, x, bias = [Value(0.5, "w")], [Value(2.0, "x")], Value(0.1, "bias")
     rows = {r.name: r for r in check_gradients(value_module.fused_neuron(w, x, bias))}
     assert rows["bias"].ok and not rows["w"].ok and not rows["x"].ok
