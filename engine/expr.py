@@ -84,7 +84,7 @@ class Program:
     values: list[Value] = field(default_factory=list)   # what each statement assigned
     _text: "Text | None" = field(default=None, repr=False, compare=False)
     _nodes: list[Value] = field(default_factory=list, repr=False, compare=False)
-    _origin: dict[int, tuple[int, ast.AST | None]] = field(default_factory=dict, repr=False,
+    _origin: dict[int, tuple[int, ast.expr | ast.stmt | None]] = field(default_factory=dict, repr=False,
                                                           compare=False)
 
     def backward(self) -> None:
@@ -131,15 +131,22 @@ class Program:
 
 # --- evaluation ----------------------------------------------------------------------
 
-def _children(node: ast.AST) -> tuple[ast.AST, ...]:
-    t = type(node)
-    if t is ast.BinOp:
+def _children(node: ast.expr) -> tuple[ast.expr, ...]:
+    if isinstance(node, ast.BinOp):
         return (node.left, node.right)
-    if t is ast.UnaryOp:
+    if isinstance(node, ast.UnaryOp):
         return (node.operand,)
-    if t is ast.Call:
-        return (node.func.value,) if type(node.func) is ast.Attribute else (node.args[0],)
+    if isinstance(node, ast.Call):
+        func = node.func
+        return (func.value,) if isinstance(func, ast.Attribute) else (node.args[0],)
     return ()
+
+
+def _name(target: ast.expr) -> ast.Name:
+    """The name a checked statement assigns (engine.expr_check refused anything else)."""
+    if isinstance(target, ast.Name):
+        return target
+    raise ExprError(target.lineno, target.col_offset + 1, "assign one name at a time")
 
 
 class _Evaluator:
@@ -150,28 +157,32 @@ class _Evaluator:
         self.max_nodes = limits.nodes
         self.variables: dict[str, Value] = {}
         self.nodes: list[Value] = []
-        self.origin: dict[int, tuple[int, ast.AST | None]] = {}
+        self.origin: dict[int, tuple[int, ast.expr | ast.stmt | None]] = {}
         self.index = 0
 
     def run(self, source: str, tree: ast.Module) -> Program:
         statements: list[Statement] = []
         values: list[Value] = []
         for self.index, st in enumerate(tree.body):
+            result: Value | float
             if isinstance(st, ast.AugAssign):
-                name = st.target.id
+                target = _name(st.target)
+                name = target.id
                 right = self.expression(st.value)
-                value = self.binop(st, type(st.op), self.variables[name], right)
-                pos = (st.target.lineno, st.target.col_offset + 1)
-            else:
-                value = self.expression(st.value)
-                if isinstance(st, ast.Assign):
-                    name = st.targets[0].id
-                    pos = (st.targets[0].lineno, st.targets[0].col_offset + 1)
-                else:
-                    name = OUTPUT_NAME
-                    pos = (st.lineno, st.col_offset + 1)
-            if value.__class__ is float:
-                value = self.record(Value(value), st.value)
+                result = self.binop(st, type(st.op), self.variables[name], right)
+                pos = (target.lineno, target.col_offset + 1)
+            elif isinstance(st, ast.Assign):
+                target = _name(st.targets[0])
+                name = target.id
+                result = self.expression(st.value)
+                pos = (target.lineno, target.col_offset + 1)
+            elif isinstance(st, ast.Expr):
+                name = OUTPUT_NAME
+                result = self.expression(st.value)
+                pos = (st.lineno, st.col_offset + 1)
+            else:  # engine.expr_check refused every other statement
+                raise ExprError(st.lineno, st.col_offset + 1, "not an assignment")
+            value = result if isinstance(result, Value) else self.record(Value(result), st.value)
             if not value.label:
                 value.label = name
             self.variables[name] = value
@@ -180,9 +191,9 @@ class _Evaluator:
         return Program(source, self.variables, values[-1], statements, values,
                        self.text, self.nodes, self.origin)
 
-    def expression(self, root: ast.AST) -> Value | float:
+    def expression(self, root: ast.expr) -> Value | float:
         results: list[Value | float] = []
-        stack: list[tuple[ast.AST, bool]] = [(root, False)]
+        stack: list[tuple[ast.expr, bool]] = [(root, False)]
         while stack:
             node, ready = stack.pop()
             kids = _children(node)
@@ -198,24 +209,29 @@ class _Evaluator:
             results.append(self.compute(node, args))
         return results[0]
 
-    def compute(self, node: ast.AST, args: list) -> Value | float:
-        t = type(node)
-        if t is ast.Constant:
-            return float(node.value)
-        if t is ast.Name:
+    def compute(self, node: ast.expr, args: list[Value | float]) -> Value | float:
+        if isinstance(node, ast.Constant):
+            number = node.value
+            if isinstance(number, (int, float)):  # engine.expr_check refused other constants
+                return float(number)
+            raise ExprError(*self.text.where(node), f"{number!r} is not a number")
+        if isinstance(node, ast.Name):
             return self.variables[node.id]
-        if t is ast.BinOp:
+        if isinstance(node, ast.BinOp):
             return self.binop(node, type(node.op), args[0], args[1])
-        if t is ast.UnaryOp:
-            x = args[0]
+        x = args[0]
+        if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.UAdd):
                 return x
-            return -x if x.__class__ is float else self.record(-x, node)
+            return -x if isinstance(x, float) else self.record(-x, node)
+        if not isinstance(node, ast.Call):  # engine.expr_check refused every other node
+            raise ExprError(*self.text.where(node), "not part of the language")
         # a call: a function, a method or Value(number)
-        x = args[0]
         func = node.func
-        name = func.attr if type(func) is ast.Attribute else func.id
+        name = func.attr if isinstance(func, ast.Attribute) else _name(func).id
         if name == CONSTRUCTOR:
+            if isinstance(x, Value):  # engine.expr_check lets only numbers through
+                raise ExprError(*self.text.where(node), "Value() takes a number")
             return self.record(Value(x), node)
         try:
             result = apply(OPS[name], x)
@@ -223,17 +239,18 @@ class _Evaluator:
             raise ExprNumericError(*self.text.where(node), err) from err
         return self.record(result, node)
 
-    def binop(self, node: ast.AST, op: type, left: Value | float, right: Value | float):
+    def binop(self, node: ast.BinOp | ast.AugAssign, op: type[ast.operator],
+              left: Value | float, right: Value | float) -> Value | float:
         symbol, fn = BINOPS[op]
         try:
-            if left.__class__ is float and right.__class__ is float:
+            if isinstance(left, float) and isinstance(right, float):
                 return OPS[symbol].forward(left, right)
-            result = fn(left, right)
+            result: Value = fn(left, right)
         except ArithmeticError as err:
             raise ExprNumericError(*self.text.where(node), err) from err
         return self.record(result, node)
 
-    def record(self, value: Value, node: ast.AST) -> Value:
+    def record(self, value: Value, node: ast.expr | ast.stmt) -> Value:
         """Note the nodes this operation created (it and any constant it lifted)."""
         origin = self.origin
         if id(value) in origin:

@@ -57,9 +57,9 @@ class Text:
     def offset(self, line: int, col0: int) -> int:
         return self.starts[line - 1] + col0
 
-    def operator_after(self, node: ast.AST, before: ast.AST) -> tuple[int, int]:
+    def operator_after(self, node: ast.expr, before: ast.expr) -> tuple[int, int]:
         """Position of the operator between ``node`` and ``before`` (skips brackets, comments)."""
-        i = self.offset(node.end_lineno, node.end_col_offset)
+        i = self.offset(*_end(node))
         stop = self.offset(before.lineno, before.col_offset)
         text = self.text
         while i < stop:
@@ -73,7 +73,7 @@ class Text:
             i += 1
         return node.lineno, node.col_offset + 1
 
-    def where(self, node: ast.AST) -> tuple[int, int]:
+    def where(self, node: ast.expr | ast.stmt) -> tuple[int, int]:
         """Where the operation of ``node`` is: its operator, function or method name."""
         if isinstance(node, ast.BinOp):
             return self.operator_after(node.left, node.right)
@@ -86,7 +86,15 @@ class Text:
 
 def attr_position(node: ast.Attribute) -> tuple[int, int]:
     """Where the name of the attribute ``node`` (``x.tanh``: the ``t``) is."""
-    return node.end_lineno, node.end_col_offset - len(node.attr) + 1
+    line, col0 = _end(node)
+    return line, col0 - len(node.attr) + 1
+
+
+def _end(node: ast.expr) -> tuple[int, int]:
+    """Where ``node`` ends (``ast.parse`` always sets it; the start stands in otherwise)."""
+    if node.end_lineno is None or node.end_col_offset is None:
+        return node.lineno, node.col_offset
+    return node.end_lineno, node.end_col_offset
 
 
 # --- the scan ------------------------------------------------------------------------

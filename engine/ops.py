@@ -70,6 +70,8 @@ class Op(str):
     activation: bool
     exponent: float | None
     formula: str
+    _bind: Callable[[int, int], tuple[int, dict[str, int]]]
+    _accepts: Callable[[int], bool] | None
 
     def __new__(
         cls,
@@ -140,7 +142,8 @@ class Op(str):
         role, bound = self._bind(i, len(inputs))
         names = {r: inputs[j] for r, j in bound.items()} if bound else \
             {r: inputs[j] for j, r in enumerate(self.roles) if j < len(inputs)}
-        return rights[min(role, len(rights) - 1)].format(**names)
+        text: str = rights[min(role, len(rights) - 1)].format(**names)
+        return text
 
 
 class _Node(Protocol):
@@ -335,7 +338,8 @@ def _neuron_roles(i: int, n: int) -> tuple[int, dict[str, int]]:
 
 
 NEURON = Op(
-    "neuron", name="fused neuron b + sum(w_i * x_i)", arity=-1, accepts=lambda n: n >= 3 and n % 2 == 1,
+    "neuron", name="fused neuron b + sum(w_i * x_i)", arity=-1,
+    accepts=lambda n: n >= 3 and n % 2 == 1,  # b, then as many weights as inputs
     roles=("b", "w_i", "x_i"), bind=_neuron_roles,
     forward=_neuron,
     derivative=_neuron_partials,

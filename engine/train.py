@@ -437,8 +437,10 @@ class Trainer:
                 act = neuron.activation
                 if act == "relu":
                     acc = [a if a > 0.0 else 0.0 for a in acc]
-                elif act != "linear":
-                    acc = list(map(_FLOAT_ACT[act], acc))
+                else:
+                    f = _FLOAT_ACT[act]
+                    if f is not None:  # None: linear
+                        acc = list(map(f, acc))
                 out.append(acc)
             cols = out
         return cols[0]

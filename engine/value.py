@@ -14,13 +14,16 @@ so code written for karpathy/micrograd that prints ``v._op`` keeps working).
 from __future__ import annotations
 
 import math
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Sequence, cast
 
 from .errors import NumericError
 from .ops import (ADD, DIV, EXP, FUNCTIONS, LEAF, LOG, MUL, NEG, NEURON, OPS, POW, RELU, SIGMOID,
                   SUB, SUM, TANH, Op, _finite, find_op, pow_const_op)
 
-__all__ = ["Value", "Op", "OPS", "LEAF", "apply", "fused_neuron", "pow_const_op", "vsum"]
+__all__ = ["Value", "Op", "OPS", "LEAF", "apply", "fused_neuron", "pow_const_op", "vsum",
+           # the operations themselves, re-exported where code has always found them
+           "ADD", "SUB", "MUL", "DIV", "NEG", "POW", "RELU", "TANH", "EXP", "LOG", "SIGMOID",
+           "NEURON", "SUM", "NumericError"]
 
 _INF = math.inf
 
@@ -235,11 +238,12 @@ def _known_op(op: object, children: tuple[Value, ...]) -> Op:
     """The operation of a node made from outside (``Value(..., _children, _op)``), its
     number of inputs checked.  An unknown symbol is refused here, and only here."""
     if isinstance(op, Op):
-        found: Op | None = op
+        found = op
     elif isinstance(op, str):
-        found = find_op(op)
-        if found is None:
+        known = find_op(op)
+        if known is None:
             raise ValueError(f"unknown operation {op!r}: one of {', '.join(OPS)} or **k")
+        found = known
     else:
         raise TypeError(f"_op must be an operation's symbol (str), not {type(op).__name__}")
     if found is LEAF:
@@ -312,19 +316,22 @@ def fused_neuron(w: Sequence[Value], x: Sequence["Value | float"], b: Value) -> 
     if len(w) != len(x):
         raise ValueError(f"a neuron with {len(w)} weights got {len(x)} inputs")
     acc = b.data
+    # usually every input is a Value; a plain number among them is caught (AttributeError)
+    # and lifted below, which is cheaper than checking each input first
+    xv = cast("Sequence[Value]", x)
     try:
-        for wi, xi in zip(w, x):  # left to right: ((b + w0*x0) + w1*x1) + ...
+        for wi, xi in zip(w, xv):  # left to right: ((b + w0*x0) + w1*x1) + ...
             acc = acc + wi.data * xi.data
     except AttributeError:  # plain numbers among the inputs become constant leaves
         if all(xi.__class__ is Value for xi in x):
             raise TypeError("a neuron's weights and bias must be Values") from None
         return fused_neuron(w, [xi if xi.__class__ is Value else _lift(xi) for xi in x], b)
     if not -_INF < acc < _INF:
-        _finite("neuron", acc, b.data, *(p.data for p in w), *(p.data for p in x))
+        _finite("neuron", acc, b.data, *(p.data for p in w), *(p.data for p in xv))
     v = _new(Value)
     v.data = acc
     v.grad = 0.0
-    v._prev = (b, *w, *x)
+    v._prev = (b, *w, *xv)
     v._op = NEURON
     v.label = ""
     return v
