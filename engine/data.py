@@ -64,12 +64,6 @@ class Dataset:
                        [self.y[i] for i in indices], self.task)
 
 
-def task_of(name: str) -> str:
-    """'classification' or 'regression' for a data set name (ValueError naming ``name``)."""
-    _check_name(name)
-    return TASKS[name]
-
-
 # --- validation ------------------------------------------------------------------------
 
 def _check_name(name: object) -> str:

@@ -109,6 +109,10 @@ class Op(str):
     def symbol(self) -> str:
         return str.__str__(self)
 
+    def __reduce__(self) -> tuple[Callable[[str], "Op | None"], tuple[str]]:
+        # copies and pickles of a graph point at the same operation (code compares with `is`)
+        return find_op, (self.symbol,)
+
     # --- numbers ---------------------------------------------------------------------
     def local(self, node: "_Node") -> tuple[float, ...]:
         """d node / d each of its inputs, in the order of ``node._prev``."""
@@ -122,7 +126,7 @@ class Op(str):
                              f"input{s}, not {n}")
         if self.arity < 0 and self._accepts is not None and not self._accepts(n):
             raise ValueError(f"the operation {self.symbol!r} ({self.name}) cannot take {n} "
-                             f"inputs: {self.template.left.format(wrt='...')}")
+                             "inputs")
 
     # --- words -----------------------------------------------------------------------
     def rule(self, names: dict[str, str]) -> str:

@@ -232,6 +232,7 @@ def _method(op: Op) -> Callable[[Value], Value]:
 for _name, _fn_op in FUNCTIONS.items():
     if not hasattr(Value, _name):
         setattr(Value, _name, _method(_fn_op))
+del _name, _fn_op
 
 
 def _known_op(op: object, children: tuple[Value, ...]) -> Op:
@@ -296,7 +297,8 @@ def _binary(op: Op, a: Value, b: "Value | float") -> Value:
 def apply(op: Op, *inputs: "Value | float") -> Value:
     """Apply ``op`` to values (numbers become constant leaves): one new node."""
     prev = tuple(x if isinstance(x, Value) else _lift(x) for x in inputs)
-    op.check_inputs(len(prev))
+    if len(prev) != op.arity:
+        op.check_inputs(len(prev))
     v = _new(Value)
     v.data = op.forward(*[p.data for p in prev])
     v.grad = 0.0

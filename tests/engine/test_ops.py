@@ -3,7 +3,9 @@ it, and an operation added as one block (sin, cos) works everywhere in the engin
 
 from __future__ import annotations
 
+import copy
 import json
+import pickle
 import math
 import random
 
@@ -106,6 +108,11 @@ def test_trainer_float_forward_equals_the_graph():
         floats = trainer.predict_many(points)
         graph = [trainer.model([Value(v) for v in p]).data for p in points]
         assert floats == graph, name
+
+
+def test_an_operation_survives_copy_and_pickle_as_itself():
+    for op in [*OPS.values(), pow_const_op(2.0), find_op("")]:
+        assert copy.deepcopy(op) is op and pickle.loads(pickle.dumps(op)) is op
 
 
 def test_everything_that_lists_operations_reads_the_table():
