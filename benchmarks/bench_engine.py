@@ -40,6 +40,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import argparse
 import gc
 import json
@@ -194,7 +195,7 @@ def demo_tables(steps: int) -> None:
 def moons_speed(steps: int) -> None:
     from engine.train import PRESETS, Trainer
 
-    config = PRESETS["moons-tanh"].replace(n_samples=1000, test_fraction=0.0, steps=steps)
+    config = dataclasses.replace(PRESETS["moons-tanh"], n_samples=1000, test_fraction=0.0, steps=steps)
     print(f"\nheadless Trainer, 1,000 moons points, hidden 16,16, tanh, bce + Adam, full batch, "
           f"{steps} steps (GC on; the Trainer pauses it inside each step)")
     print(f"  {'':42} {'wall steps/s':>13} {'CPU steps/s':>12} {'final loss':>20}")
@@ -274,7 +275,8 @@ def chain(n: int) -> None:
 def hostile_programs() -> None:
     """The expression language promises that no input takes more than a fraction of a second:
     time the worst inputs we know (the fuzz tests check what they raise, not how long)."""
-    from engine.expr import MAX_SOURCE_CHARS, ExprError, evaluate
+    from engine.expr import DEFAULT_LIMITS, ExprError, evaluate
+    MAX_SOURCE_CHARS = DEFAULT_LIMITS.source_chars
 
     cases = {
         "9**9**9**9": "x = 9**9**9**9",

@@ -5,7 +5,7 @@
 
 from .draw import GraphvizMissingError, draw_dot
 from .errors import EngineError, NumericError
-from .expr import ExprError, ExprNumericError, Program, evaluate, parse
+from .expr import ExprError, ExprNumericError, Limits, Program, evaluate, parse
 from .data import DATASETS, Dataset, make_dataset, train_test_split
 from .gradcheck import GradCheckRow, check_gradients
 from .graph import backward, topological_order
@@ -20,7 +20,7 @@ __all__ = [
     "EngineError", "NumericError", "ModelFileError",
     "Value", "Op", "OPS", "pow_const_op", "fused_neuron", "vsum",
     "backward", "topological_order",
-    "ExprError", "ExprNumericError", "Program", "evaluate", "parse",
+    "ExprError", "ExprNumericError", "Limits", "Program", "evaluate", "parse",
     "Module", "Neuron", "Layer", "MLP",
     "Dataset", "DATASETS", "make_dataset", "train_test_split",
     "LOSSES", "max_margin", "mse", "bce", "SGD", "Adam",

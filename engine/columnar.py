@@ -230,7 +230,7 @@ def _loss_head(loss: str, scores: list[float], ys: Sequence[float]) -> tuple[flo
     # data_loss = S * inv_n: S.grad = 0.0 + inv_n * 1.0, then each loss_i.grad = 0.0 + 1.0 * S.grad
     top = 0.0 + 1.0 * (0.0 + inv_n * 1.0)
     total = 0.0  # vsum: 0.0 + l0 + l1 + ..., left to right
-    grads = []
+    grads: list[float] = []
     append = grads.append
     if loss == "max_margin":  # relu(1 + (-y) * s)
         for y, s in zip(ys, scores):
@@ -323,6 +323,7 @@ class BatchPath:
         per_layer = []
         columns: list[list[float]] | None = [grads]
         for i in range(len(nodes) - 1, -1, -1):
+            assert columns is not None  # only the first layer's backward returns no columns
             layer_grads, columns = nodes[i].backward(columns, alpha, input_grads=i > 0)
             per_layer.append(layer_grads)
         flat = [g for layer_grads in reversed(per_layer) for g in layer_grads]

@@ -64,12 +64,6 @@ class Dataset:
                        [self.y[i] for i in indices], self.task)
 
 
-def task_of(name: str) -> str:
-    """'classification' or 'regression' for a data set name (ValueError naming ``name``)."""
-    _check_name(name)
-    return TASKS[name]
-
-
 # --- validation ------------------------------------------------------------------------
 
 def _check_name(name: object) -> str:
@@ -101,13 +95,17 @@ def _linspace(start: float, stop: float, n: int) -> list[float]:
     return [start + (stop - start) * i / (n - 1) for i in range(n)]
 
 
-def _shuffled(X: list[list[float]], y: list[float], rng: random.Random):
+#: (inputs, targets) of a generated data set
+_Samples = tuple[list[list[float]], list[float]]
+
+
+def _shuffled(X: list[list[float]], y: list[float], rng: random.Random) -> _Samples:
     order = list(range(len(X)))
     rng.shuffle(order)
     return [X[i] for i in order], [y[i] for i in order]
 
 
-def _moons(n: int, noise: float, rng: random.Random):
+def _moons(n: int, noise: float, rng: random.Random) -> _Samples:
     n_out = n // 2
     n_in = n - n_out
     X = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, math.pi, n_out)]
@@ -117,7 +115,7 @@ def _moons(n: int, noise: float, rng: random.Random):
     return _shuffled(X, y, rng)
 
 
-def _circles(n: int, noise: float, rng: random.Random):
+def _circles(n: int, noise: float, rng: random.Random) -> _Samples:
     n_out = n // 2
     n_in = n - n_out
     X = [[math.cos(2 * math.pi * i / n_out), math.sin(2 * math.pi * i / n_out)]
@@ -129,7 +127,7 @@ def _circles(n: int, noise: float, rng: random.Random):
     return _shuffled(X, y, rng)
 
 
-def _xor(n: int, noise: float, rng: random.Random):
+def _xor(n: int, noise: float, rng: random.Random) -> _Samples:
     X, y = [], []
     pad = 0.05  # keep clean points off the axes, where the label flips
     for i in range(n):
@@ -142,7 +140,7 @@ def _xor(n: int, noise: float, rng: random.Random):
     return X, y
 
 
-def _spiral(n: int, noise: float, rng: random.Random):
+def _spiral(n: int, noise: float, rng: random.Random) -> _Samples:
     X, y = [], []
     half = n // 2
     for arm, (label, count) in enumerate(((1.0, n - half), (-1.0, half))):
@@ -154,7 +152,7 @@ def _spiral(n: int, noise: float, rng: random.Random):
     return _shuffled(X, y, rng)
 
 
-def _blobs(n: int, noise: float, rng: random.Random):
+def _blobs(n: int, noise: float, rng: random.Random) -> _Samples:
     spread = 0.4 + noise
     X, y = [], []
     for i in range(n):
@@ -164,7 +162,7 @@ def _blobs(n: int, noise: float, rng: random.Random):
     return X, y
 
 
-def _regression1d(n: int, noise: float, rng: random.Random):
+def _regression1d(n: int, noise: float, rng: random.Random) -> _Samples:
     xs = [rng.uniform(-1.0, 1.0) for _ in range(n)]
     return [[x] for x in xs], [math.sin(math.pi * x) + rng.gauss(0.0, noise) for x in xs]
 

@@ -1,4 +1,5 @@
-"""The engine's errors: one base class, and a numeric error that names the operation.
+"""The engine's errors: one base class, a numeric error that names the operation, and the
+expression language's error that says where in the program.
 
 A numeric error is also the built-in exception Python itself would raise, so code written for
 karpathy/micrograd (``except ZeroDivisionError``) catches it: ``NumericError(op, operands,
@@ -11,10 +12,25 @@ site only has to say what went wrong.  A reason of no known kind stays a plain
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 
 class EngineError(Exception):
     """Base class of every error the engine raises on purpose."""
+
+
+class ExprError(EngineError, ValueError):
+    """A program of the expression language was refused or failed.
+
+    ``line`` and ``col`` are 1-based, in characters; the message starts with them.
+    """
+
+    def __init__(self, line: int, col: int, message: str) -> None:
+        self.line = line
+        self.col = col
+        self.message = message
+        # not super(): in ExprNumericError the next class is NumericError, whose arguments differ
+        Exception.__init__(self, f"line {line}, column {col}: {message}")
 
 
 class NumericError(EngineError, ArithmeticError):
@@ -38,7 +54,7 @@ class NumericError(EngineError, ArithmeticError):
         self.where = where
         super().__init__(self._message())
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[..., "NumericError"], tuple[object, ...]]:
         return (_rebuild, (type(self), self.args, dict(self.__dict__)))
 
     def _message(self) -> str:

@@ -19,9 +19,8 @@ When the parser gives up, the scan's first stray character (``? $ ! ` [ ] { } & 
 or a backslash that does not end its line), if it comes at or before where the parser
 stopped, is named at its own column instead of Python's "invalid syntax".
 
-The limits are a :class:`Limits` passed in by the caller: :mod:`engine.expr` builds one from
-its ``MAX_*`` constants at every call, so those constants are the ones to change.  Each
-broken limit is an ``ExprError`` whose message names that constant.
+The limits are a :class:`Limits` value passed in by the caller (``evaluate(source, limits)``);
+each broken limit is an ``ExprError`` whose message names its field.
 """
 
 from __future__ import annotations
@@ -29,15 +28,18 @@ from __future__ import annotations
 import ast
 import math
 import operator
-from typing import NamedTuple
+from dataclasses import dataclass
 
-from .expr_scan import ExprError, Limits, Text, attr_position, scan
+from .errors import ExprError
+from .expr_scan import Limits, Text, attr_position, scan
+from .ops import FUNCTIONS as _FUNCTION_OPS
 
 __all__ = ["ExprError", "Limits", "Text", "read", "OUTPUT_NAME", "FUNCTIONS", "CONSTRUCTOR",
            "BINOPS"]
 
 OUTPUT_NAME = "out"
-FUNCTIONS = ("relu", "tanh", "exp", "log", "sigmoid")
+#: the functions and methods of the language: every operation called by name (engine.ops)
+FUNCTIONS = tuple(_FUNCTION_OPS)
 CONSTRUCTOR = "Value"
 #: the binary operators of the language: AST operator type -> (symbol, float/Value function)
 BINOPS = {ast.Add: ("+", operator.add), ast.Sub: ("-", operator.sub),
@@ -45,8 +47,10 @@ BINOPS = {ast.Add: ("+", operator.add), ast.Sub: ("-", operator.sub),
           ast.Pow: ("**", operator.pow)}
 
 _CALLABLE = FUNCTIONS + (CONSTRUCTOR,)
-_CALLABLE_TEXT = "relu, tanh, exp, log, sigmoid and Value"
-_METHODS_TEXT = ".relu() .tanh() .exp() .log() .sigmoid()"
+_CALLABLE_TEXT = f"{', '.join(FUNCTIONS)} and {CONSTRUCTOR}"
+_METHODS_TEXT = " ".join(f".{name}()" for name in FUNCTIONS)
+#: the problems found in one statement: (line, column, message); the first one is reported
+Problems = list[tuple[int, int, str]]
 _OTHER_BINOPS = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<",
                  ast.RShift: ">>", ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^"}
 
@@ -66,7 +70,7 @@ def read(source: object, limits: Limits = Limits()) -> tuple[Text, ast.Module]:
         head = source[:max_chars + 1].replace("\r\n", "\n").replace("\r", "\n")
         line, col = Text(head).position(len(head) - 1)
         raise ExprError(line, col, f"program too long: more than {max_chars} "
-                                   "characters (MAX_SOURCE_CHARS)")
+                                   "characters (Limits.source_chars)")
     text = Text(source.replace("\r\n", "\n").replace("\r", "\n"))
     stray = scan(text.text, limits)
     try:
@@ -127,7 +131,8 @@ def _refusal(node: ast.AST, table: dict[str, str], kind: str) -> str:
                                f"names, + - * / ** and {_CALLABLE_TEXT}"
 
 
-class Assignment(NamedTuple):
+@dataclass(frozen=True)
+class Assignment:
     """Where a name is first given a value: its statement's index and the name's position."""
 
     index: int
@@ -163,13 +168,13 @@ def _check(tree: ast.Module, text: Text, limits: Limits) -> None:
     if len(body) > max_statements:
         st = body[max_statements]
         raise ExprError(st.lineno, st.col_offset + 1, f"too many statements: more than "
-                                                      f"{max_statements} (MAX_STATEMENTS)")
+                                                      f"{max_statements} (Limits.statements)")
     first = _first_assignments(body)
     defined: set[str] = set()
     last = len(body) - 1
     for index, st in enumerate(body):
-        errors: list[tuple[int, int, str]] = []
-        target = None
+        errors: Problems = []
+        target: ast.expr | None = None
         if isinstance(st, ast.Assign):
             if len(st.targets) > 1:
                 t = st.targets[1]
@@ -193,11 +198,12 @@ def _check(tree: ast.Module, text: Text, limits: Limits) -> None:
         _check_expr(st.value, text, defined, first, index, errors)
         if errors:
             raise ExprError(*min(errors))
-        defined.add(target.id if target is not None else OUTPUT_NAME)
+        # (a target that is not a name was refused above)
+        defined.add(target.id if isinstance(target, ast.Name) else OUTPUT_NAME)
 
 
-def _check_target(target: ast.AST, st: ast.stmt, defined: set[str],
-                  first: dict[str, Assignment], index: int, errors: list) -> None:
+def _check_target(target: ast.expr, st: ast.stmt, defined: set[str],
+                  first: dict[str, Assignment], index: int, errors: Problems) -> None:
     pos = (target.lineno, target.col_offset + 1)
     if isinstance(target, ast.Attribute):
         errors.append((*attr_position(target), f"setting attributes (.{target.attr}) is not allowed"))
@@ -212,7 +218,7 @@ def _check_target(target: ast.AST, st: ast.stmt, defined: set[str],
                              f"{BINOPS.get(type(st.op), ('?',))[0]}={hint}"))
 
 
-def _is_number_expr(node: ast.AST) -> ast.AST | None:
+def _is_number_expr(node: ast.expr) -> ast.expr | None:
     """None if ``node`` is made of numbers and operators only, else the offending node."""
     stack = [node]
     while stack:
@@ -226,38 +232,37 @@ def _is_number_expr(node: ast.AST) -> ast.AST | None:
     return None
 
 
-def _check_expr(root: ast.AST, text: Text, defined: set[str], first: dict[str, Assignment],
-                index: int, errors: list) -> None:
+def _check_expr(root: ast.expr, text: Text, defined: set[str], first: dict[str, Assignment],
+                index: int, errors: Problems) -> None:
     stack = [root]
     while stack:
         node = stack.pop()
         pos = (node.lineno, node.col_offset + 1)
-        t = type(node)
-        if t is ast.Constant:
+        if isinstance(node, ast.Constant):
             _check_constant(node, pos, errors)
-        elif t is ast.Name:
+        elif isinstance(node, ast.Name):
             name = node.id
             if name in _CALLABLE:
                 errors.append((*pos, f"{name} is a function: call it, e.g. {name}(x)"))
             elif name not in defined:
                 hint = _assigned_later(name, index, pos[0], first)
                 errors.append((*pos, f"name '{name}' is not defined{hint}"))
-        elif t is ast.BinOp:
+        elif isinstance(node, ast.BinOp):
             if type(node.op) not in BINOPS:
                 sym = _OTHER_BINOPS.get(type(node.op), "?")
                 errors.append((*text.operator_after(node.left, node.right),
                                f"operator {sym} is not supported (use + - * / **)"))
             else:
                 stack += (node.right, node.left)
-        elif t is ast.UnaryOp:
+        elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, (ast.USub, ast.UAdd)):
                 sym = "not" if isinstance(node.op, ast.Not) else "~"
                 errors.append((*pos, f"operator {sym} is not supported (use - or +)"))
             else:
                 stack.append(node.operand)
-        elif t is ast.Call:
+        elif isinstance(node, ast.Call):
             _check_call(node, pos, defined, errors, stack)
-        elif t is ast.Attribute:
+        elif isinstance(node, ast.Attribute):
             if node.attr in FUNCTIONS:
                 errors.append((*attr_position(node), f".{node.attr} must be called: .{node.attr}()"))
             else:
@@ -267,7 +272,7 @@ def _check_expr(root: ast.AST, text: Text, defined: set[str], first: dict[str, A
             errors.append((*pos, _refusal(node, _REFUSED_EXPR, "expression")))
 
 
-def _check_constant(node: ast.Constant, pos: tuple[int, int], errors: list) -> None:
+def _check_constant(node: ast.Constant, pos: tuple[int, int], errors: Problems) -> None:
     v = node.value
     if isinstance(v, bool):
         errors.append((*pos, f"{v} is not a number: use 1.0 or 0.0"))
@@ -288,8 +293,8 @@ def _check_constant(node: ast.Constant, pos: tuple[int, int], errors: list) -> N
         errors.append((*pos, f"{v!r} is not a number"))
 
 
-def _check_call(node: ast.Call, pos: tuple[int, int], defined: set[str], errors: list,
-                stack: list) -> None:
+def _check_call(node: ast.Call, pos: tuple[int, int], defined: set[str], errors: Problems,
+                stack: list[ast.expr]) -> None:
     func = node.func
     if isinstance(func, ast.Attribute):
         if func.attr not in FUNCTIONS:

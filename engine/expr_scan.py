@@ -9,8 +9,9 @@ longer than ``Limits.number_chars`` characters.  It also returns the first *stra
 (``? $ ! ` [ ] { } & | ^ ~ @ %`` or a backslash that does not end its line), so that
 :mod:`engine.expr_check` can name it instead of Python's "invalid syntax".
 
-:class:`ExprError` and :class:`Limits` live here because the scan is the first step that
-needs them; :mod:`engine.expr_check` and :mod:`engine.expr` re-export both.
+:class:`Limits` lives here because the scan is the first step that needs it;
+:mod:`engine.expr_check` and :mod:`engine.expr` re-export it.  :class:`ExprError` is in
+:mod:`engine.errors`, with the engine's other errors.
 """
 
 from __future__ import annotations
@@ -18,28 +19,26 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 from typing import NamedTuple
 
-
-class ExprError(ValueError):
-    """A program was refused or failed; ``line`` and ``col`` are 1-based, in characters."""
-
-    def __init__(self, line: int, col: int, message: str) -> None:
-        self.line = line
-        self.col = col
-        self.message = message
-        super().__init__(f"line {line}, column {col}: {message}")
+from .errors import ExprError
 
 
-class Limits(NamedTuple):
-    """What a program may be (the defaults are :mod:`engine.expr`'s ``MAX_*`` constants)."""
+@dataclass(frozen=True)
+class Limits:
+    """What a program may be; pass one to ``evaluate``/``parse`` to change them.
 
-    source_chars: int = 20_000      # MAX_SOURCE_CHARS: characters in a program
-    statements: int = 500           # MAX_STATEMENTS: statements in a program
-    depth: int = 64                 # MAX_DEPTH: nesting of brackets ( [ {
-    statement_tokens: int = 1_000   # MAX_STATEMENT_TOKENS: tokens (names, numbers,
-    #                                 operators) in one statement
-    number_chars: int = 100         # MAX_NUMBER_CHARS: characters in one number literal
+    Each broken limit is an :class:`ExprError` whose message names its field
+    (``Limits.source_chars``).
+    """
+
+    source_chars: int = 20_000      # characters in a program
+    statements: int = 500           # statements in a program
+    depth: int = 64                 # nesting of brackets ( [ {
+    statement_tokens: int = 1_000   # tokens (names, numbers, operators) in one statement
+    number_chars: int = 100         # characters in one number literal
+    nodes: int = 200_000            # graph nodes one evaluation may create
 
 
 # --- positions -----------------------------------------------------------------------
@@ -58,9 +57,9 @@ class Text:
     def offset(self, line: int, col0: int) -> int:
         return self.starts[line - 1] + col0
 
-    def operator_after(self, node: ast.AST, before: ast.AST) -> tuple[int, int]:
+    def operator_after(self, node: ast.expr, before: ast.expr) -> tuple[int, int]:
         """Position of the operator between ``node`` and ``before`` (skips brackets, comments)."""
-        i = self.offset(node.end_lineno, node.end_col_offset)
+        i = self.offset(*_end(node))
         stop = self.offset(before.lineno, before.col_offset)
         text = self.text
         while i < stop:
@@ -74,7 +73,7 @@ class Text:
             i += 1
         return node.lineno, node.col_offset + 1
 
-    def where(self, node: ast.AST) -> tuple[int, int]:
+    def where(self, node: ast.expr | ast.stmt) -> tuple[int, int]:
         """Where the operation of ``node`` is: its operator, function or method name."""
         if isinstance(node, ast.BinOp):
             return self.operator_after(node.left, node.right)
@@ -87,7 +86,15 @@ class Text:
 
 def attr_position(node: ast.Attribute) -> tuple[int, int]:
     """Where the name of the attribute ``node`` (``x.tanh``: the ``t``) is."""
-    return node.end_lineno, node.end_col_offset - len(node.attr) + 1
+    line, col0 = _end(node)
+    return line, col0 - len(node.attr) + 1
+
+
+def _end(node: ast.expr) -> tuple[int, int]:
+    """Where ``node`` ends (``ast.parse`` always sets it; the start stands in otherwise)."""
+    if node.end_lineno is None or node.end_col_offset is None:
+        return node.lineno, node.col_offset
+    return node.end_lineno, node.end_col_offset
 
 
 # --- the scan ------------------------------------------------------------------------
@@ -192,18 +199,18 @@ def scan(text: str, limits: Limits) -> Stray | None:
                 raise ExprError(line, col, f"invalid number {text[start:end + 1]!r}")
             if end - start > max_number:
                 raise ExprError(line, col, f"number too long: more than {max_number} "
-                                           "characters (MAX_NUMBER_CHARS)")
+                                           "characters (Limits.number_chars)")
         elif kind == "open":
             depth += 1
             if depth > max_depth:
                 raise ExprError(line, col, f"nesting too deep: more than {max_depth} levels "
-                                           "of brackets (MAX_DEPTH)")
+                                           "of brackets (Limits.depth)")
         elif kind == "close":
             depth = max(0, depth - 1)
         tokens += 1
         if tokens > max_tokens:
             raise ExprError(line, col, f"statement too long: more than {max_tokens} "
-                                       "tokens in one statement (MAX_STATEMENT_TOKENS)")
+                                       "tokens in one statement (Limits.statement_tokens)")
     return stray
 
 

@@ -9,17 +9,24 @@ hidden layer of one neuron (micrograd issue #13).
 from __future__ import annotations
 
 import random
+from functools import partial
 from typing import Any, Callable, Sequence
 
-from .value import Value, fused_neuron
+from .ops import ACTIVATIONS as _ACTIVATION_OPS
+from .ops import RELU, Op
+from .value import Value, _unary, fused_neuron
 
-#: activation name -> function applied to a neuron's pre-activation (``None``: linear)
-ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
-    "relu": Value.relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "linear": None,
-}
+#: activation name -> its operation (``None``: linear): every operation of engine.ops
+#: marked ``activation``, then "linear"
+ACTIVATIONS: dict[str, Op | None] = {**_ACTIVATION_OPS, "linear": None}
+
+
+def _activation_function(op: Op | None) -> Callable[[Value], Value] | None:
+    if op is None:
+        return None
+    if op is RELU:
+        return Value.relu  # the inlined fast path (test_ops.py keeps it equal to RELU)
+    return partial(_unary, op)
 
 #: activation name -> how a neuron's repr spells it, as micrograd does (``ReLUNeuron(2)``)
 DISPLAY_NAMES: dict[str, str] = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid",
@@ -56,7 +63,7 @@ class Neuron(Module):
         self.activation = _check_activation(activation or ("relu" if nonlin else "linear"))
         self.nonlin = self.activation != "linear"
         self.fused = fused
-        self._act = ACTIVATIONS[self.activation]
+        self._act = _activation_function(ACTIVATIONS[self.activation])
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
         if isinstance(x, Value):

@@ -18,7 +18,6 @@ The ``micrograd-demo`` preset is karpathy/micrograd's demo notebook: the model i
 from __future__ import annotations
 
 import dataclasses
-import gc
 import math
 import random
 import re
@@ -33,7 +32,8 @@ from .errors import NumericError
 from .losses import LOSS_TASKS, LOSSES, accuracy, loss_value
 from .nn import ACTIVATIONS, MLP
 from .optim import OPTIMIZERS, SCHEDULES, Optimizer, make_optimizer
-from .value import SIGMOID, TANH, Value
+from .gcpause import paused_gc
+from .value import Value
 
 __all__ = ["PRESETS", "StepEvent", "TrainConfig", "Trainer", "config_from", "parse_hidden"]
 
@@ -154,10 +154,6 @@ class TrainConfig:
             raise ValueError(problems[0])
         return self
 
-    def replace(self, **changes: Any) -> "TrainConfig":
-        """A copy with some fields changed."""
-        return dataclasses.replace(self, **changes)
-
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
         d["hidden"] = list(self.hidden)
@@ -275,13 +271,11 @@ class StepEvent:
     seconds: float = field(default=0.0, compare=False)
 
 
-# float versions of the activations, for predictions without a graph
+# float versions of the activations, for predictions without a graph: each operation's own
+# forward (relu is also inlined in _forward_floats, a fast path that
+# tests/engine/test_ops.py::test_trainer_float_forward_equals_the_graph keeps equal)
 _FLOAT_ACT: dict[str, Callable[[float], float] | None] = {
-    "relu": None,  # inlined in _forward_floats: a if a > 0.0 else 0.0, as the graph's relu
-    "tanh": TANH.forward,
-    "sigmoid": SIGMOID.forward,
-    "linear": None,
-}
+    name: (op.forward if op is not None else None) for name, op in ACTIVATIONS.items()}
 
 
 class Trainer:
@@ -375,12 +369,10 @@ class Trainer:
         forward = self._model.forward
         params = self._params
         classification = self.task == "classification"
-        gc_was_enabled = gc.isenabled()
         # The graph has no cycles, so reference counting frees it; the cyclic collector would
         # only walk the thousands of new nodes again and again (measured on the demo: the fine
         # graph steps 1.5-2x faster with it paused, the fused one a few percent).
-        gc.disable()
-        try:
+        with paused_gc():
             fast = None if self._columnar is None else \
                 self._columnar.step(self._model, params, idx, ys, cfg.loss, cfg.l2)
             if fast is not None:
@@ -408,9 +400,6 @@ class Trainer:
             except NumericError:
                 self._batch_rng.setstate(rng_state)
                 raise
-        finally:
-            if gc_was_enabled:
-                gc.enable()
         event = StepEvent(k, train_loss, train_acc, lr, test_loss, test_acc, perf_counter() - start)
         self.history.append(event)
         self.step_count = k + 1
@@ -462,8 +451,10 @@ class Trainer:
                 act = neuron.activation
                 if act == "relu":
                     acc = [a if a > 0.0 else 0.0 for a in acc]
-                elif act != "linear":
-                    acc = list(map(_FLOAT_ACT[act], acc))
+                else:
+                    f = _FLOAT_ACT[act]
+                    if f is not None:  # None: linear
+                        acc = list(map(f, acc))
                 out.append(acc)
             cols = out
         return cols[0]

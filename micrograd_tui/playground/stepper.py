@@ -14,7 +14,6 @@ changed), so a learner can go back and forth.  After the last step every grad eq
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -22,9 +21,6 @@ from engine.graph import propagate_generic, topological_order
 from engine.value import Value
 
 from .graph_index import short_number
-
-_SYMBOL = re.compile(r"\b([abx])\b")
-
 
 @dataclass(frozen=True)
 class Update:
@@ -159,30 +155,12 @@ class BackwardStepper:
 def local_expression(node: Value, i: int, name: Callable[[Value], str]) -> str:
     """The local derivative d node / d input ``i`` written with the graph's own names.
 
-    The engine writes each rule with placeholder names (``d(a * b)/da = b``); here the
-    placeholders become the node's real inputs (``f.data``), or the number itself for a
-    constant, so ``L = d * f`` reads ``f.data`` and never a learner's own ``b``.
+    The engine's formula template for the operation is filled in (``str.format``) with the
+    node's real inputs (``f.data``), or the number itself for a constant, so ``L = d * f``
+    reads ``f.data`` and never a learner's own ``b``.
     """
-    op = node._op
-    prev = node._prev
-    if op.symbol == "neuron":  # inputs (b, w1..wk, x1..xk)
-        if i == 0:
-            return "1"
-        k = (len(prev) - 1) // 2
-        partner = prev[i + k] if i <= k else prev[i - k]
-        return data_of(partner, name)
-    if op.symbol == "sum":
-        return "1"
-    texts = op.local_text
-    if not texts:
-        return "local"
-    text = texts[i] if i < len(texts) else texts[-1]
-    if len(prev) == 2:
-        values = {"a": prev[0], "b": prev[1]}
-    else:
-        values = {"x": prev[0]} if prev else {}
-    return _SYMBOL.sub(lambda m: data_of(values[m.group(1)], name)
-                       if m.group(1) in values else m.group(1), text)
+    text = node._op.local_text(i, [data_of(child, name) for child in node._prev])
+    return "local" if text is None else text
 
 
 def data_of(value: Value, name: Callable[[Value], str]) -> str:

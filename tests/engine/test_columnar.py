@@ -76,7 +76,7 @@ def test_the_micrograd_demo_prints_the_notebooks_losses_to_the_last_digit():
     {"dataset": "blobs", "activation": "relu", "loss": "mse", "l2": 0.5},
 ])
 def test_every_setting_gives_the_graphs_run_bit_for_bit(change):
-    assert_same_run(BASE.replace(**change))
+    assert_same_run(dataclasses.replace(BASE, **change))
 
 
 @pytest.mark.parametrize("output", ["tanh", "relu", "sigmoid"])
@@ -85,7 +85,7 @@ def test_a_loaded_model_with_an_output_activation_trains_the_same(output):
         return MLP(2, [4, 1], activation="sigmoid", output_activation=output, fused=True,
                    rng=random.Random(3))
 
-    assert_same_run(BASE.replace(loss="mse"), model=model)
+    assert_same_run(dataclasses.replace(BASE, loss="mse"), model=model)
 
 
 def test_an_overflow_is_the_graphs_error_and_changes_nothing():

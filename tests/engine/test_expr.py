@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
 
 from engine import expr
 from engine.errors import NumericError
-from engine.expr import ExprError, Program, Statement, evaluate, parse
+from engine.expr import ExprError, Limits, Program, Statement, evaluate, parse
 from engine.graph import topological_order
 
 README = """\
@@ -273,29 +274,33 @@ def test_numeric_error_in_the_backward_pass_points_at_the_operation():
     assert "backward" in info.value.message
 
 
-def test_graph_size_limit(monkeypatch):
-    monkeypatch.setattr(expr, "MAX_NODES", 6)
-    evaluate("a = 1\nb = a * 2")  # a, the 2, the product: 3 nodes
+def test_graph_size_limit():
+    small = Limits(nodes=6)
+    evaluate("a = 1\nb = a * 2", small)  # a, the 2, the product: 3 nodes
     with pytest.raises(ExprError) as info:
-        evaluate("a = 1\nb = a * 2\nc = b * 3\nd = c * 4")
+        evaluate("a = 1\nb = a * 2\nc = b * 3\nd = c * 4", small)
     assert (info.value.line, info.value.col) == (4, 7)
-    assert "MAX_NODES" in info.value.message
+    assert "Limits.nodes" in info.value.message
+    evaluate("a = 1\nb = a * 2\nc = b * 3\nd = c * 4")  # the defaults allow it
 
 
-def test_limits_are_module_constants():
-    assert expr.MAX_SOURCE_CHARS >= 10_000
-    assert expr.MAX_STATEMENTS >= 100
-    assert expr.MAX_DEPTH >= 20
-    assert expr.MAX_NODES >= 100_000
+def test_limits_are_a_value_with_generous_defaults():
+    limits = expr.DEFAULT_LIMITS
+    assert limits.source_chars >= 10_000
+    assert limits.statements >= 100
+    assert limits.depth >= 20
+    assert limits.nodes >= 100_000
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        limits.nodes = 1  # type: ignore[misc]
 
 
 def test_a_large_program_within_the_limits_works():
-    lines = ["a = 0.5"] + ["a = a * 1.0001 + 0.001" for _ in range(expr.MAX_STATEMENTS - 1)]
+    lines = ["a = 0.5"] + ["a = a * 1.0001 + 0.001" for _ in range(expr.DEFAULT_LIMITS.statements - 1)]
     program = evaluate("\n".join(lines))
     program.backward()
-    assert len(program.statements) == expr.MAX_STATEMENTS
-    assert program.values[0].grad == pytest.approx(1.0001 ** (expr.MAX_STATEMENTS - 1))
-    nested = "x = 1\ny = " + "(" * expr.MAX_DEPTH + "x" + ")" * expr.MAX_DEPTH
+    assert len(program.statements) == expr.DEFAULT_LIMITS.statements
+    assert program.values[0].grad == pytest.approx(1.0001 ** (expr.DEFAULT_LIMITS.statements - 1))
+    nested = "x = 1\ny = " + "(" * expr.DEFAULT_LIMITS.depth + "x" + ")" * expr.DEFAULT_LIMITS.depth
     assert evaluate(nested).output.data == 1.0
 
 

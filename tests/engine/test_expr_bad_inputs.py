@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import expr
-from engine.expr import ExprError, evaluate, parse
+from engine.expr import ExprError, Limits, evaluate, parse
 
 # (source, line, column, a fragment of the message)
 BAD = [
@@ -52,7 +51,7 @@ BAD = [
     ("a = 1e999", 1, 5, "number too large"),
     ("a = 1if 1 else 2", 1, 5, "invalid number"),
     ("x = 0x", 1, 5, "invalid number"),
-    ("a = " + "9" * 400, 1, 5, "MAX_NUMBER_CHARS"),
+    ("a = " + "9" * 400, 1, 5, "Limits.number_chars"),
     # characters
     ("a = 2 \u00d7 3", 1, 7, "non-ASCII character '\u00d7' (U+00D7)"),
     ("a = 1\nb = a \u00b7 2", 2, 7, "non-ASCII"),
@@ -128,12 +127,12 @@ BAD = [
     ("a = = 1  # [what?]", 1, 5, "syntax error: invalid syntax"),
     ("a = b != ", 1, 10, "syntax error: invalid syntax"),
     # limits
-    ("a = " + "(" * 65 + "1" + ")" * 65, 1, 69, "MAX_DEPTH"),
-    ("a = 1\nb = " + "[" * 100, 2, 69, "MAX_DEPTH"),
-    ("a = " + "-" * 2000 + "1", 1, 1003, "MAX_STATEMENT_TOKENS"),
-    ("a = 1\nb = a" + ".relu()" * 1000, 2, 1750, "MAX_STATEMENT_TOKENS"),
-    ("a = 1\n" * 4000, 3334, 3, "MAX_SOURCE_CHARS"),
-    ("a = 1\n" * 501, 501, 1, "MAX_STATEMENTS"),
+    ("a = " + "(" * 65 + "1" + ")" * 65, 1, 69, "Limits.depth"),
+    ("a = 1\nb = " + "[" * 100, 2, 69, "Limits.depth"),
+    ("a = " + "-" * 2000 + "1", 1, 1003, "Limits.statement_tokens"),
+    ("a = 1\nb = a" + ".relu()" * 1000, 2, 1750, "Limits.statement_tokens"),
+    ("a = 1\n" * 4000, 3334, 3, "Limits.source_chars"),
+    ("a = 1\n" * 501, 501, 1, "Limits.statements"),
 ]
 
 
@@ -179,12 +178,15 @@ def test_input_that_could_exhaust_the_parser_is_refused(source):
     # deep enough to make a bare ast.parse (3.11) raise RecursionError or MemoryError
     with pytest.raises(ExprError) as info:
         evaluate(source)
-    assert "MAX_" in info.value.message
+    assert "Limits." in info.value.message
 
 
-def test_refusal_messages_name_the_limit_for_every_limit(monkeypatch):
-    monkeypatch.setattr(expr, "MAX_SOURCE_CHARS", 10)
-    with pytest.raises(ExprError, match="MAX_SOURCE_CHARS") as info:
-        evaluate("a = 1\nb = 2222")
+def test_limits_passed_as_a_value_are_the_ones_applied():
+    small = Limits(source_chars=10)
+    with pytest.raises(ExprError, match=r"Limits\.source_chars") as info:
+        evaluate("a = 1\nb = 2222", small)
     assert (info.value.line, info.value.col) == (2, 5)
-    evaluate("a = 1\nb=2")
+    evaluate("a = 1\nb=2", small)
+    with pytest.raises(ExprError, match=r"Limits\.source_chars"):
+        parse("a = 1\nb = 2222", small)
+    evaluate("a = 1\nb = 2222")  # the defaults are untouched

@@ -56,10 +56,10 @@ def test_a_small_network_with_fused_and_fine_neurons_passes():
 
 
 def test_a_wrong_local_derivative_fails_the_check(monkeypatch):
-    def wrong_tanh_derivative(node):
-        return (2.0 * (1.0 - node.data * node.data),)
+    def wrong_tanh_derivative(out, x):
+        return (2.0 * (1.0 - out * out),)
 
-    monkeypatch.setattr(value_module.TANH, "local", wrong_tanh_derivative)
+    monkeypatch.setattr(value_module.TANH, "derivative", wrong_tanh_derivative)
     a, b = Value(0.3, "a"), Value(-0.8, "b")
     out = (a * 2.0).tanh() + b * b  # a goes through tanh, b does not
     rows = {r.name: r for r in check_gradients(out)}
@@ -74,7 +74,7 @@ def test_a_wrong_fast_path_would_fail_too(monkeypatch):
     from engine import graph
 
     monkeypatch.setattr(graph, "NEURON", object())  # the fast path no longer matches
-    monkeypatch.setattr(value_module.NEURON, "local", lambda node: (1.0,) * len(node._prev))
+    monkeypatch.setattr(value_module.NEURON, "derivative", lambda out, *xs: (1.0,) * len(xs))
     w, x, bias = [Value(0.5, "w")], [Value(2.0, "x")], Value(0.1, "bias")
     rows = {r.name: r for r in check_gradients(value_module.fused_neuron(w, x, bias))}
     assert rows["bias"].ok and not rows["w"].ok and not rows["x"].ok
@@ -137,8 +137,8 @@ def test_cancellation_in_the_middle_of_the_graph_is_found():
 
 def test_a_wrong_derivative_fails_beside_a_cancelled_leaf(monkeypatch):
     # b's estimate is lost in 1e10 + b; y never meets a big value: its wrong derivative fails
-    monkeypatch.setattr(value_module.TANH, "local",
-                        lambda node: (2.0 * (1.0 - node.data * node.data),))
+    monkeypatch.setattr(value_module.TANH, "derivative",
+                        lambda out, x: (2.0 * (1.0 - out * out),))
     a, b, y = Value(1e10, "a"), Value(1.0, "b"), Value(0.3, "y")
     rows = {r.name: r for r in check_gradients((a + b) - a + y.tanh())}
     assert rows["b"].status == "unreliable"
@@ -151,8 +151,8 @@ def test_a_wrong_derivative_larger_than_the_rounding_fails_even_in_cancellation(
     # is still beyond it, a 2 times too big one is not
     a, y = Value(1e10, "a"), Value(0.3, "y")
     for factor, status in ((100.0, "FAIL"), (2.0, "unreliable")):
-        monkeypatch.setattr(value_module.TANH, "local",
-                            lambda node, k=factor: (k * (1.0 - node.data * node.data),))
+        monkeypatch.setattr(value_module.TANH, "derivative",
+                            lambda out, x, k=factor: (k * (1.0 - out * out),))
         row = next(r for r in check_gradients(a + y.tanh()) if r.name == "y")
         assert row.status == status, (factor, row)
 

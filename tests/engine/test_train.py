@@ -372,7 +372,7 @@ def test_parse_hidden_leaves_the_sizes_to_validate():
 def test_config_from_is_a_preset_with_changes_validated():
     assert config_from() == TrainConfig()
     assert config_from(None, lr=0.5) == TrainConfig(lr=0.5)
-    assert config_from("xor", steps=7) == PRESETS["xor"].replace(steps=7)
+    assert config_from("xor", steps=7) == dataclasses.replace(PRESETS["xor"], steps=7)
     assert PRESETS["xor"].steps == 150  # the preset itself is not changed
 
 

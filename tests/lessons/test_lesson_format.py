@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import shutil
@@ -157,7 +158,7 @@ def test_train_blocks_become_valid_configs() -> None:
     validate_lesson(lesson)
     assert not lesson.problems
     config = lesson.steps[2].train.config
-    assert config == PRESETS["micrograd-demo"].replace(lr=0.5, hidden=(8, 8))
+    assert config == dataclasses.replace(PRESETS["micrograd-demo"], lr=0.5, hidden=(8, 8))
 
 
 def test_every_shipped_check_has_a_finite_computed_answer() -> None:
