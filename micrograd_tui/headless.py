@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import signal
 import sys
 import threading
@@ -46,11 +47,30 @@ def _stderr() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+#: a value quoted in a message shows at most this many characters
+MAX_QUOTED = 80
+
+# a quote right after a letter is an apostrophe (don't), not the start of a value
+_QUOTED = re.compile(r"(?<!\w)'(?:[^'\\\n]|\\.)*'" + r'|(?<!\w)"(?:[^"\\\n]|\\.)*"')
+
+
+def clip_quoted(message: str, limit: int = MAX_QUOTED) -> str:
+    """``message`` with each quoted value (``'...'`` or ``"..."``) longer than ``limit``
+    characters cut to its start and ``…``: a 10,000-character option value is named, not
+    printed whole."""
+    def clip(m: re.Match[str]) -> str:
+        q = m.group()
+        return q if len(q) <= limit else f"{q[:limit - 2]}…{q[-1]}"
+
+    return _QUOTED.sub(clip, message)
+
+
 def print_error(message: str | Text, console: Console | None = None) -> None:
-    """``error: message`` on stderr, as plain text."""
+    """``error: message`` on stderr, as plain text; quoted values are clipped
+    (:func:`clip_quoted`)."""
     console = console or _stderr()
     text = Text("error: ", style="bold red")
-    text.append(message if isinstance(message, Text) else Text(message))
+    text.append(message if isinstance(message, Text) else Text(clip_quoted(message)))
     console.print(text, soft_wrap=True)
 
 
@@ -60,15 +80,34 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 # --- eval ------------------------------------------------------------------------------
 
+def read_program_file(file: str, *, stdin: bool = True) -> str:
+    """The program in ``file`` (``-``: standard input, when ``stdin``), read with a bound.
+
+    Only a regular file or standard input is read, never more than 4 bytes per allowed
+    character (UTF-8's worst case) plus one; then the character limit of the expression
+    language (``MAX_SOURCE_CHARS``) applies.  A FIFO, a device (``/dev/zero``), a folder, a
+    file too large or not UTF-8 raises :class:`~engine.persist.FileReadError` saying why.
+    """
+    from engine import expr
+    from engine.persist import FileReadError, read_text_limited
+
+    limit = expr.MAX_SOURCE_CHARS
+    text = read_text_limited(file, 4 * limit, what="program file", stdin=stdin)
+    if len(text) > limit:
+        where = "standard input" if stdin and file == "-" else file
+        raise FileReadError(f"{where}: this program is too long ({len(text):,} characters; "
+                            f"the limit is {limit:,})")
+    return text
+
+
 def read_source(source: str | None, file: str | None) -> str:
-    """The program to run: ``source``, the contents of ``file`` (``-`` is stdin), or the
-    micrograd README example when neither is given.  Raises ``OSError``/``ValueError``."""
+    """The program to run: ``source``, the contents of ``file`` (``-`` is stdin, see
+    :func:`read_program_file`), or the micrograd README example when neither is given.
+    Raises ``FileReadError`` for a file that cannot be read, ``ValueError`` for both."""
     if source is not None and file is not None:
         raise ValueError("give a program or --file, not both")
     if file is not None:
-        if file == "-":
-            return sys.stdin.read()
-        return Path(file).read_text(encoding="utf-8")
+        return read_program_file(file)
     return README_EXAMPLE if source is None else source
 
 
@@ -250,10 +289,12 @@ def run_eval(source: str | None = None, file: str | None = None, fmt: str = "tre
     from engine.export import to_dot, to_json
     from engine.expr import ExprError, evaluate
 
+    from engine.persist import FileReadError
+
     try:
         text = read_source(source, file)
-    except (OSError, UnicodeDecodeError) as e:
-        print_error(f"--file: cannot read {file}: {getattr(e, 'strerror', None) or e}")
+    except FileReadError as e:
+        print_error(f"--file: cannot read {e}")
         return EXIT_USAGE
     except ValueError as e:
         print_error(str(e))
@@ -356,7 +397,9 @@ def run_train(preset: str | None = None, overrides: dict[str, Any] | None = None
     """``micrograd-tui train``: train headless with a progress bar; returns the exit code.
 
     Ctrl+C stops after the step in progress; the figures of the last finished step are
-    printed (and the model saved if ``save`` was given).
+    printed (and the model saved if ``save`` was given).  ``save`` is checked before the
+    first step (:func:`engine.persist.check_save_target`): a missing folder, a folder that
+    cannot be written, a device or ``/dev/stdout`` is refused at once, exit code 2.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -374,6 +417,14 @@ def run_train(preset: str | None = None, overrides: dict[str, Any] | None = None
     except ValueError as e:
         print_error(option_error(e))
         return EXIT_USAGE
+    if save is not None:
+        from engine.persist import FileWriteError, check_save_target
+
+        try:
+            check_save_target(save)
+        except FileWriteError as e:
+            print_error(f"--save: {e}")
+            return EXIT_USAGE
 
     last: StepEvent | None = None
     stopped = False
@@ -420,7 +471,8 @@ def run_train(preset: str | None = None, overrides: dict[str, Any] | None = None
         try:
             trainer.save(save)
         except (OSError, ValueError) as e:
-            print_error(f"--save: cannot write {save}: {e}")
+            print_error(f"--save: {e}" if str(e).startswith(save) else
+                        f"--save: cannot write {save}: {e}")
             return EXIT_FAILED
         out.print(Text(f"saved the model to {save}"), soft_wrap=True)
     if failure is not None:
