@@ -196,12 +196,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         # before training started (the engine and rich load in the first half second):
         # training itself handles Ctrl+C and says how many steps ran
-        line = "stopped by Ctrl+C" + (" before training started" if "train" in argv else "")
+        train = _command(argv) == "train"
+        line = "stopped by Ctrl+C" + (" before training started" if train else "")
         try:
-            print(line, file=sys.stdout if "train" in argv else sys.stderr, flush=True)
+            print(line, file=sys.stdout if train else sys.stderr, flush=True)
         except (KeyboardInterrupt, OSError):
             pass
         return 130
+
+
+def _command(argv: list[str]) -> str | None:
+    """The subcommand in ``argv`` without parsing it (parsing may be what was interrupted)."""
+    words = iter(argv)
+    for word in words:
+        if word in ("--file", "--lessons"):
+            next(words, None)  # the option's value
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def _main(argv: list[str]) -> int:
