@@ -5,8 +5,9 @@
     micrograd-tui train [--preset micrograd-demo] [--lr 0.5] [--steps 200] ...
     micrograd-tui lessons check [DIR]
 
-This module only parses arguments and dispatches; the work is in :mod:`.headless`, the app
-in :mod:`.app` (imported only when it is opened, so headless commands start fast).
+This module only parses arguments and dispatches; the work is in :mod:`.headless` (eval)
+and :mod:`.headless_train`, the app in :mod:`.app` (imported only when it is opened, so
+headless commands start fast).
 """
 
 from __future__ import annotations
@@ -231,7 +232,7 @@ def _main(argv: list[str]) -> int:
 
             return run_eval(args.source, args.file, args.format or "tree")
         if args.command == "train":
-            from .headless import run_train
+            from .headless_train import run_train
 
             overrides = {f: getattr(args, f) for f in TRAIN_FIELDS}
             return run_train(args.preset, overrides, args.save)
