@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import stat
 import tempfile
 import time
@@ -104,27 +105,140 @@ class FileWriteError(EngineError, OSError):
         return f"{self.filename}: {self.strerror}"
 
 
+#: a temp file of ours left by an interrupted save is removed by the next save next to it once
+#: it is this old (seconds): a save in progress elsewhere writes its temp file within seconds.
+STALE_TEMP_SECONDS = 3600
+
+#: paths that name this process's own streams, not files
+_STREAM_PATHS = {"/dev/stdin": "standard input", "/dev/stdout": "standard output",
+                 "/dev/stderr": "standard error", "/dev/tty": "the terminal"}
+_FD_PATH = re.compile(r"/(?:dev/fd|proc/(?:self|thread-self|[0-9]+)/fd)/([0-9]+)")
+
+
+def _temp_name(target: str) -> re.Pattern[str]:
+    """The names our temp files for ``target`` get: ``.NAME.`` + mkstemp's 8 characters +
+    ``.tmp``."""
+    return re.compile(re.escape(f".{target}.") + r"[a-z0-9_]{8}\.tmp")
+
+
+def _stream_name(path: str) -> str | None:
+    """``"standard output"`` for ``/dev/stdout`` (and ``/dev/fd/1``, ``/proc/self/fd/1``...)."""
+    name = os.path.normpath(os.path.abspath(path))
+    if name in _STREAM_PATHS:
+        return _STREAM_PATHS[name]
+    m = _FD_PATH.fullmatch(name)
+    if m:
+        fd = int(m.group(1))
+        return ("standard input", "standard output", "standard error")[fd] if fd < 3 \
+            else f"the open file descriptor {fd}"
+    return None
+
+
+def save_target(path: str | os.PathLike[str], *, create_folders: bool = False) -> Path:
+    """Where a save to ``path`` will write, or :class:`FileWriteError` saying why it cannot.
+
+    A symlink is followed: the file it points to is the one written (atomically, in that
+    file's folder), and the link stays.  Refused: a target that exists and is not a regular
+    file (a folder, a device such as ``/dev/null``, a FIFO, a socket, also behind a link),
+    ``/dev/stdout`` and the like (a save writes a file, not a stream), and a missing folder
+    (unless ``create_folders``).  Nothing is written.
+    """
+    given = Path(path)
+    stream = _stream_name(os.fspath(given))
+    if stream is not None:
+        raise FileWriteError(given, f"is {stream}, not a file; give the name of a file to "
+                             f"write (such as model.json)", errno.EINVAL)
+    target = Path(os.path.realpath(given)) if given.is_symlink() else given
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise FileWriteError(given, f"cannot check this file ({e.strerror or e})",
+                             e.errno or errno.EIO) from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        via = f" (a link to {target})" if target != given else ""
+        if stat.S_ISDIR(st.st_mode):
+            raise FileWriteError(given, f"is a folder, not a file{via}", errno.EISDIR)
+        raise FileWriteError(given, f"is {file_kind(st.st_mode)}, not a regular file{via}; "
+                             f"only regular files are replaced", errno.EINVAL)
+    if create_folders:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise FileWriteError(target.parent, f"cannot create this folder ({e.strerror or e})",
+                                 e.errno or errno.EIO) from None
+    elif not target.parent.is_dir():
+        what = "not a folder" if target.parent.exists() else "no such folder"
+        raise FileWriteError(target.parent, what, errno.ENOENT)
+    return target
+
+
+def check_save_target(path: str | os.PathLike[str]) -> Path:
+    """Check, before any work, that a save to ``path`` can succeed; returns the file that
+    will be written (a symlink's target).
+
+    Everything :func:`save_target` checks, and that the folder lets us make a file: a
+    temp file of our own naming is created and removed at once.  Raises
+    :class:`FileWriteError` saying why in words.
+    """
+    target = save_target(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as e:
+        raise FileWriteError(target.parent, f"cannot write in this folder ({e.strerror or e})",
+                             e.errno or errno.EIO) from None
+    os.close(fd)
+    os.unlink(tmp)
+    return target
+
+
+def remove_stale_temps(target: str | os.PathLike[str],
+                       older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
+    """Remove temp files an interrupted save of ``target`` left beside it; returns them.
+
+    Only files named as ours (``.NAME.`` + 8 characters of mkstemp + ``.tmp``) that are
+    regular files (not links), owned by this user and unchanged for ``older_than`` seconds
+    (so a save in progress in another process keeps its file).  Nothing else is touched;
+    failures are ignored (a leftover temp file does no harm).
+    """
+    target = Path(target)
+    pattern = _temp_name(target.name)
+    now = time.time()
+    removed: list[Path] = []
+    try:
+        names = [n for n in os.listdir(target.parent) if pattern.fullmatch(n)]
+    except OSError:
+        return removed
+    for name in names:
+        tmp = target.parent / name
+        try:
+            st = os.lstat(tmp)
+            if (stat.S_ISREG(st.st_mode) and st.st_uid == getattr(os, "geteuid", lambda: st.st_uid)()
+                    and now - st.st_mtime >= older_than):
+                os.unlink(tmp)
+                removed.append(tmp)
+        except OSError:
+            continue
+    return removed
+
+
 def atomic_write_text(path: str | os.PathLike[str], text: str, *,
                       create_folders: bool = False) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and ``os.replace``.
 
     Readers see the old file or the new one, never half of one.  The folder must exist unless
     ``create_folders`` (a typo in a folder name should not quietly make new folders).
-    Failures raise :class:`FileWriteError` saying why in words.
+    What is refused is :func:`save_target`'s: anything that exists and is not a regular file
+    (a device, a FIFO, a folder...) and ``/dev/stdout``; a symlink is followed, so the file
+    it points to is replaced and the link stays.  Temp files an interrupted save left next
+    to the target are removed (:func:`remove_stale_temps`).  Failures raise
+    :class:`FileWriteError` saying why in words.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise FileWriteError(path, "is a folder, not a file", errno.EISDIR)
-    if create_folders:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            raise FileWriteError(path.parent, f"cannot create this folder ({e.strerror or e})",
-                                 e.errno or errno.EIO) from None
-    elif not path.parent.is_dir():
-        raise FileWriteError(path.parent, "no such folder", errno.ENOENT)
+    target = save_target(path, create_folders=create_folders)
+    remove_stale_temps(target)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as e:
         raise FileWriteError(path, f"cannot write in this folder ({e.strerror or e})",
                              e.errno or errno.EIO) from None
@@ -136,7 +250,8 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, *,
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        save_target(path)  # again, just before the rename: nothing else swapped in meanwhile
+        os.replace(tmp, target)
     except BaseException as e:
         try:
             os.unlink(tmp)

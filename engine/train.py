@@ -119,7 +119,7 @@ class TrainConfig:
             out.append(f"optimizer: unknown optimizer {self.optimizer!r}; "
                        f"choose one of {', '.join(OPTIMIZERS)}")
         if not _is_real(self.lr) or self.lr <= 0.0:
-            out.append("lr: must be > 0")
+            out.append("lr: must be > 0" if _is_real(self.lr) else "lr: must be a finite number > 0")
         elif self.lr > MAX_LR:
             out.append(f"lr: must be at most {MAX_LR:g}")
         if self.schedule not in SCHEDULES:
@@ -494,5 +494,31 @@ class Trainer:
     def load_model(cls, path: str) -> MLP:
         """Read a model saved by :meth:`save` (``ModelFileError`` for a bad file).
 
-        Assign it to ``trainer.model`` to predict or train with it."""
-        return MLP.load(path, fused=True)
+        A model larger than training allows (``MAX_LAYERS`` hidden layers of ``MAX_WIDTH``
+        neurons) is refused before anything is built.  Assign it to ``trainer.model`` to
+        predict or train with it."""
+        from .persist import ModelFileError, read_json
+
+        d = read_json(path, what="model")
+        problem = _model_size_problem(d)
+        if problem:
+            raise ModelFileError(f"{path}: {problem}")
+        try:
+            return MLP.from_dict(d, fused=True)
+        except ValueError as e:
+            raise ModelFileError(f"{path}: {e}") from None
+
+
+def _model_size_problem(d: Any) -> str | None:
+    """Why a saved model's layers exceed what training allows, read from the file's sizes
+    alone; None when they fit (or are malformed, which :meth:`MLP.from_dict` explains)."""
+    nin, nouts = (d.get("nin"), d.get("nouts")) if isinstance(d, dict) else (None, None)
+    if not isinstance(nouts, list):
+        return None
+    if len(nouts) - 1 > MAX_LAYERS:
+        return (f"the model has {len(nouts) - 1} hidden layers; "
+                f"at most {MAX_LAYERS} can be trained here")
+    for n in [nin, *nouts]:
+        if _is_int(n) and n > MAX_WIDTH:
+            return f"the model has a layer of {n} neurons; at most {MAX_WIDTH} can be trained here"
+    return None

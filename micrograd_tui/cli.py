@@ -6,8 +6,9 @@
     micrograd-tui lessons check [DIR]
     micrograd-tui serve [--host 127.0.0.1] [--port 8000] [--lessons DIR]
 
-This module only parses arguments and dispatches; the work is in :mod:`.headless`, the app
-in :mod:`.app` (imported only when it is opened, so headless commands start fast).
+This module only parses arguments and dispatches; the work is in :mod:`.headless` (eval)
+and :mod:`.headless_train`, the app in :mod:`.app` (imported only when it is opened, so
+headless commands start fast).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 EXAMPLES = """\
 examples:
@@ -45,6 +46,19 @@ def _names(d: dict) -> str:
     return ", ".join(d)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with long values in its messages clipped (``invalid float value: 'xxx…'``)."""
+
+    def error(self, message: str) -> NoReturn:
+        from .headless import MAX_QUOTED, clip_quoted
+
+        head, sep, rest = message.partition("unrecognized arguments: ")
+        if sep and len(rest) > MAX_QUOTED:
+            message = f"{head}{sep}{rest[:MAX_QUOTED - 1]}…"
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {clip_quoted(message)}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     # the engine is light (standard library only): its tables give the choices in --help
     from engine.data import DATASETS
@@ -53,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     from engine.optim import OPTIMIZERS, SCHEDULES
     from engine.train import PRESETS
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="micrograd-tui",
         description="A terminal playground for backpropagation: a scalar autograd engine, "
                     "a Textual app (playground, training, lessons) and headless commands.",
@@ -139,16 +153,35 @@ def _error(message: str) -> int:
     return EXIT_USAGE
 
 
+def _path(text: str | None) -> str | None:
+    """A path from the command line, ``~`` expanded (also in ``--save=~/m.json``, which the
+    shell leaves alone), as the app's file fields do."""
+    return None if text is None else os.path.expanduser(text)
+
+
+def _folder_problem(folder: str) -> str | None:
+    """Why ``folder`` cannot be a folder of lessons, or None: the same words for
+    ``--lessons`` and ``lessons check``."""
+    path = Path(folder)
+    if path.is_dir():
+        return None
+    return f"{folder}: " + ("is a file, not a folder of lessons" if path.exists()
+                            else "no such folder")
+
+
 def _open_app(args: argparse.Namespace) -> int:
     source = None
-    if args.lessons is not None and not Path(args.lessons).is_dir():
-        what = "is not a folder" if Path(args.lessons).exists() else "no such folder"
-        return _error(f"--lessons: {what}: {args.lessons}")
+    if args.lessons is not None and (problem := _folder_problem(args.lessons)):
+        return _error(f"--lessons: {problem}")
     if args.file is not None:
+        from engine.persist import FileReadError
+
+        from .headless import read_program_file
+
         try:
-            source = Path(args.file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            return _error(f"--file: cannot read {args.file}: {getattr(e, 'strerror', None) or e}")
+            source = read_program_file(args.file, stdin=False)
+        except FileReadError as e:
+            return _error(f"--file: cannot read {e}")
     from .app import MicrogradApp
 
     app = MicrogradApp(source=source, lessons_dir=args.lessons)
@@ -158,20 +191,55 @@ def _open_app(args: argparse.Namespace) -> int:
 
 def _lessons(args: argparse.Namespace) -> int:
     # "check" is the only lessons command (argparse refuses the others)
-    if args.dir is not None and not Path(args.dir).exists():
-        return _error(f"no such folder: {args.dir}")
+    if args.dir is not None and (problem := _folder_problem(args.dir)):
+        return _error(problem)
     from .lessonbook.lint import run_check
 
     return int(run_check(args.dir))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 2 bad input, 1 failure)."""
-    parser = build_parser()
+    """Run the command line; returns the exit code (0 ok, 2 bad input, 1 failure, 130
+    stopped by Ctrl+C).
+
+    Ctrl+C at any moment, even while the first imports load, ends with one line, never a
+    traceback.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        return _main(argv)
+    except KeyboardInterrupt:
+        # before training started (the engine and rich load in the first half second):
+        # training itself handles Ctrl+C and says how many steps ran
+        train = _command(argv) == "train"
+        line = "stopped by Ctrl+C" + (" before training started" if train else "")
+        try:
+            print(line, file=sys.stdout if train else sys.stderr, flush=True)
+        except (KeyboardInterrupt, OSError):
+            pass
+        return 130
+
+
+def _command(argv: list[str]) -> str | None:
+    """The subcommand in ``argv`` without parsing it (parsing may be what was interrupted)."""
+    words = iter(argv)
+    for word in words:
+        if word in ("--file", "--lessons"):
+            next(words, None)  # the option's value
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def _main(argv: list[str]) -> int:
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
     except SystemExit as e:  # --help, or argparse's own usage error (exit code 2)
         return e.code if isinstance(e.code, int) else 2
+    for name in ("file", "lessons", "save", "dir"):
+        if getattr(args, name, None) is not None:
+            setattr(args, name, _path(getattr(args, name)))
     try:
         if args.command == "eval" and args.format == "check":
             from .headless_check import run_check
@@ -182,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_eval(args.source, args.file, args.format or "tree")
         if args.command == "train":
-            from .headless import run_train
+            from .headless_train import run_train
 
             overrides = {f: getattr(args, f) for f in TRAIN_FIELDS}
             return run_train(args.preset, overrides, args.save)
@@ -195,8 +263,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _error(f"--lessons: no such folder: {args.serve_lessons}")
             return run_server(args.host, args.port, args.serve_lessons)
         return _open_app(args)
-    except KeyboardInterrupt:
-        return 130
     except BrokenPipeError:  # e.g. `micrograd-tui eval --dot | head`
         # Python flushes stdout again at exit: point it at /dev/null so that is quiet too.
         devnull = os.open(os.devnull, os.O_WRONLY)

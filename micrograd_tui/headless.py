@@ -1,6 +1,8 @@
-"""The headless commands, ``eval`` and ``train``: the engine's work, printed with rich.
+"""The headless commands' shared output (errors, exit codes) and ``eval``: the engine's
+work, printed with rich.  ``train`` is in :mod:`.headless_train`.
 
-The engine stays free of rich; everything a terminal sees is built here.  Text that comes
+The engine stays free of rich; everything a terminal sees is built here and in
+:mod:`.headless_train`.  Text that comes
 from the user (programs, labels, file names) is always printed as plain ``Text``, never as
 markup, so ``[`` in a program cannot be misread.
 """
@@ -9,12 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import signal
+import re
 import sys
-import threading
-import time
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -28,7 +27,6 @@ from .playground.graph_index import GraphIndex, Row, format_number
 
 if TYPE_CHECKING:
     from engine.expr import ExprError
-    from engine.train import StepEvent, TrainConfig
 
 #: exit codes: 2 for bad input (a wrong option, a program with an error), 1 for a failure
 #: while running, 130 when Ctrl+C stopped training (the shell's convention for SIGINT).
@@ -46,11 +44,30 @@ def _stderr() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+#: a value quoted in a message shows at most this many characters
+MAX_QUOTED = 80
+
+# a quote right after a letter is an apostrophe (don't), not the start of a value
+_QUOTED = re.compile(r"(?<!\w)'(?:[^'\\\n]|\\.)*'" + r'|(?<!\w)"(?:[^"\\\n]|\\.)*"')
+
+
+def clip_quoted(message: str, limit: int = MAX_QUOTED) -> str:
+    """``message`` with each quoted value (``'...'`` or ``"..."``) longer than ``limit``
+    characters cut to its start and ``…``: a 10,000-character option value is named, not
+    printed whole."""
+    def clip(m: re.Match[str]) -> str:
+        q = m.group()
+        return q if len(q) <= limit else f"{q[:limit - 2]}…{q[-1]}"
+
+    return _QUOTED.sub(clip, message)
+
+
 def print_error(message: str | Text, console: Console | None = None) -> None:
-    """``error: message`` on stderr, as plain text."""
+    """``error: message`` on stderr, as plain text; quoted values are clipped
+    (:func:`clip_quoted`)."""
     console = console or _stderr()
     text = Text("error: ", style="bold red")
-    text.append(message if isinstance(message, Text) else Text(message))
+    text.append(message if isinstance(message, Text) else Text(clip_quoted(message)))
     console.print(text, soft_wrap=True)
 
 
@@ -60,15 +77,34 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 # --- eval ------------------------------------------------------------------------------
 
+def read_program_file(file: str, *, stdin: bool = True) -> str:
+    """The program in ``file`` (``-``: standard input, when ``stdin``), read with a bound.
+
+    Only a regular file or standard input is read, never more than 4 bytes per allowed
+    character (UTF-8's worst case) plus one; then the character limit of the expression
+    language (``MAX_SOURCE_CHARS``) applies.  A FIFO, a device (``/dev/zero``), a folder, a
+    file too large or not UTF-8 raises :class:`~engine.persist.FileReadError` saying why.
+    """
+    from engine import expr
+    from engine.persist import FileReadError, read_text_limited
+
+    limit = expr.MAX_SOURCE_CHARS
+    text = read_text_limited(file, 4 * limit, what="program file", stdin=stdin)
+    if len(text) > limit:
+        where = "standard input" if stdin and file == "-" else file
+        raise FileReadError(f"{where}: this program is too long ({len(text):,} characters; "
+                            f"the limit is {limit:,})")
+    return text
+
+
 def read_source(source: str | None, file: str | None) -> str:
-    """The program to run: ``source``, the contents of ``file`` (``-`` is stdin), or the
-    micrograd README example when neither is given.  Raises ``OSError``/``ValueError``."""
+    """The program to run: ``source``, the contents of ``file`` (``-`` is stdin, see
+    :func:`read_program_file`), or the micrograd README example when neither is given.
+    Raises ``FileReadError`` for a file that cannot be read, ``ValueError`` for both."""
     if source is not None and file is not None:
         raise ValueError("give a program or --file, not both")
     if file is not None:
-        if file == "-":
-            return sys.stdin.read()
-        return Path(file).read_text(encoding="utf-8")
+        return read_program_file(file)
     return README_EXAMPLE if source is None else source
 
 
@@ -250,10 +286,12 @@ def run_eval(source: str | None = None, file: str | None = None, fmt: str = "tre
     from engine.export import to_dot, to_json
     from engine.expr import ExprError, evaluate
 
+    from engine.persist import FileReadError
+
     try:
         text = read_source(source, file)
-    except (OSError, UnicodeDecodeError) as e:
-        print_error(f"--file: cannot read {file}: {getattr(e, 'strerror', None) or e}")
+    except FileReadError as e:
+        print_error(f"--file: cannot read {e}")
         return EXIT_USAGE
     except ValueError as e:
         print_error(str(e))
@@ -275,154 +313,3 @@ def run_eval(source: str | None = None, file: str | None = None, fmt: str = "tre
     else:
         print_tree(root, dict(program.variables))
     return EXIT_OK
-
-
-# --- train -----------------------------------------------------------------------------
-
-#: TrainConfig field -> the command-line option that sets it (for error messages).
-TRAIN_OPTIONS: dict[str, str] = {
-    "dataset": "--dataset",
-    "n_samples": "--samples",
-    "noise": "--noise",
-    "test_fraction": "--test-fraction",
-    "hidden": "--layers",
-    "activation": "--activation",
-    "loss": "--loss",
-    "l2": "--l2",
-    "optimizer": "--optimizer",
-    "lr": "--lr",
-    "schedule": "--schedule",
-    "batch_size": "--batch-size",
-    "steps": "--steps",
-    "seed": "--seed",
-}
-
-#: what else ``option_error`` may blame: the preset is an option, not a setting
-_OTHER_OPTIONS = {"preset": "--preset"}
-
-
-def option_error(err: Exception) -> str:
-    """``"lr: must be > 0"`` -> ``"--lr: must be > 0"``: name the option the user typed."""
-    text = str(err)
-    field, sep, rest = text.partition(":")
-    option = TRAIN_OPTIONS.get(field.strip()) or _OTHER_OPTIONS.get(field.strip())
-    if sep and option:
-        return f"{option}:{rest}"
-    return text
-
-
-class _CtrlC:
-    """Turns the first Ctrl+C into a request to stop after the current step; a second
-    Ctrl+C interrupts at once.  Only the main thread can own signals: elsewhere it does
-    nothing and ``KeyboardInterrupt`` is handled by the caller."""
-
-    def __init__(self) -> None:
-        self.requested = False
-        self._old: Any = None
-
-    def _handle(self, signum: int, frame: Any) -> None:
-        if self.requested:
-            raise KeyboardInterrupt
-        self.requested = True
-
-    def __enter__(self) -> "_CtrlC":
-        if threading.current_thread() is threading.main_thread():
-            self._old = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._old is not None:
-            signal.signal(signal.SIGINT, self._old)
-
-
-def _percent(x: float | None) -> str:
-    return "n/a" if x is None else f"{100.0 * x:.1f}%"
-
-
-def describe_config(config: "TrainConfig", sizes: list[int]) -> Text:
-    """One line saying what is trained; ``sizes`` are the layer sizes, inputs first."""
-    text = Text("training ", style="bold")
-    text.append(f"MLP {'-'.join(map(str, sizes))} ({config.activation}) on {config.dataset} "
-                f"({config.n_samples} samples), {config.loss} + {config.l2:g}·L2, "
-                f"{config.optimizer} lr {config.lr:g} ({config.schedule}), "
-                f"{config.steps} steps, seed {config.seed}")
-    if config.batch_size:
-        text.append(f", batches of {config.batch_size}")
-    return text
-
-
-def run_train(preset: str | None = None, overrides: dict[str, Any] | None = None,
-              save: str | None = None) -> int:
-    """``micrograd-tui train``: train headless with a progress bar; returns the exit code.
-
-    Ctrl+C stops after the step in progress; the figures of the last finished step are
-    printed (and the model saved if ``save`` was given).
-    """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from engine.train import Trainer, config_from
-
-    # the status line's format, so the app and the command line show a loss alike (this
-    # imports textual: done here, not at the top, so `eval` starts without it)
-    from .training.figures import format_loss
-
-    out = _stdout()
-    given = {k: v for k, v in (overrides or {}).items() if v is not None}  # None: not given
-    try:
-        config = config_from(preset, **given)
-        trainer = Trainer(config)
-    except ValueError as e:
-        print_error(option_error(e))
-        return EXIT_USAGE
-
-    last: StepEvent | None = None
-    stopped = False
-    failure: str | None = None
-    started = time.perf_counter()
-    with _CtrlC() as ctrl_c:
-        out.print(describe_config(config, [trainer.model.nin, *trainer.model.nouts]),
-                  soft_wrap=True)
-        progress = Progress(
-            TextColumn("step"), MofNCompleteColumn(), BarColumn(),
-            TextColumn("loss {task.fields[loss]}"), TextColumn("accuracy {task.fields[acc]}"),
-            TimeElapsedColumn(), console=out, transient=False,
-        )
-        try:
-            with progress:
-                task = progress.add_task("train", total=config.steps, loss="-", acc="-")
-                for event in trainer.steps():
-                    last = event
-                    progress.update(task, completed=event.step + 1, loss=format_loss(event.loss),
-                                    acc=_percent(event.accuracy))
-                    if ctrl_c.requested:
-                        stopped = not trainer.done
-                        break
-        except KeyboardInterrupt:
-            stopped = True
-        except NumericError as e:
-            failure = str(e)
-    elapsed = time.perf_counter() - started
-
-    if stopped:
-        out.print(Text(f"stopped by Ctrl+C after {trainer.step_count} of {config.steps} steps",
-                       style="yellow"))
-    if failure is not None:
-        print_error(f"training failed: {failure}")
-    if last is not None:
-        summary = Text("final ", style="bold")
-        summary.append(f"loss {last.loss:.10g}   accuracy {_percent(last.accuracy)}")
-        if last.test_loss is not None:
-            summary.append(f"   test loss {last.test_loss:.10g}   "
-                           f"test accuracy {_percent(last.test_accuracy)}")
-        summary.append(f"   ({trainer.step_count} steps, {elapsed:.2f} s)", style="dim")
-        out.print(summary, soft_wrap=True)
-    if save is not None and last is not None:
-        try:
-            trainer.save(save)
-        except (OSError, ValueError) as e:
-            print_error(f"--save: cannot write {save}: {e}")
-            return EXIT_FAILED
-        out.print(Text(f"saved the model to {save}"), soft_wrap=True)
-    if failure is not None:
-        return EXIT_FAILED
-    return EXIT_INTERRUPTED if stopped else EXIT_OK

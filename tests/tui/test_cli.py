@@ -326,7 +326,7 @@ def test_app_options_are_checked_first(monkeypatch: pytest.MonkeyPatch, tmp_path
     monkeypatch.setattr(micrograd_tui.app, "MicrogradApp", FakeApp)
     FakeApp.opened = []
     code, _, err = run(["--lessons", str(tmp_path / "none")], capsys)
-    assert code == 2 and "error: --lessons: no such folder" in err
+    assert code == 2 and f"error: --lessons: {tmp_path / 'none'}: no such folder" in err
     code, _, err = run(["--file", str(tmp_path / "none.txt")], capsys)
     assert code == 2 and "error: --file: cannot read" in err
     assert FakeApp.opened == []

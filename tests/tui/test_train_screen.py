@@ -492,7 +492,7 @@ async def test_a_model_whose_shape_cannot_be_used_is_refused_without_claiming_su
         before = weights(screen.trainer)
         await load_model_from(pilot, screen, path)
         said = [m for _, m in app.messages]
-        assert any("Could not use the loaded model" in m for m in said)
+        assert any("Could not load the model" in m and "a layer of 200 neurons" in m for m in said)
         assert not any(m.startswith("Loaded the model") for m in said)
         assert weights(screen.trainer) == before
 
