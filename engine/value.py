@@ -17,13 +17,13 @@ import math
 from typing import Callable, Iterable, Sequence, cast
 
 from .errors import NumericError
-from .ops import (ADD, DIV, EXP, FUNCTIONS, LEAF, LOG, MUL, NEG, NEURON, OPS, POW, RELU, SIGMOID,
-                  SUB, SUM, TANH, Op, _finite, find_op, pow_const_op)
+from .ops import (ADD, DIV, DOT, EXP, FUNCTIONS, LEAF, LOG, MUL, NEG, NEURON, OPS, POW, RELU,
+                  SIGMOID, SUB, SUM, TANH, Op, _finite, find_op, pow_const_op)
 
-__all__ = ["Value", "Op", "OPS", "LEAF", "apply", "fused_neuron", "pow_const_op", "vsum",
+__all__ = ["Value", "Op", "OPS", "LEAF", "apply", "dot", "fused_neuron", "pow_const_op", "vsum",
            # the operations themselves, re-exported where code has always found them
            "ADD", "SUB", "MUL", "DIV", "NEG", "POW", "RELU", "TANH", "EXP", "LOG", "SIGMOID",
-           "NEURON", "SUM", "NumericError"]
+           "NEURON", "SUM", "DOT", "NumericError"]
 
 _INF = math.inf
 
@@ -340,3 +340,30 @@ def fused_neuron(w: Sequence[Value], x: Sequence["Value | float"], b: Value) -> 
 def vsum(values: Iterable["Value | float"]) -> Value:
     """One node for the sum of many values, added left to right (same numbers as ``sum``)."""
     return apply(SUM, *values)
+
+
+def dot(a: Sequence[Value], b: Sequence[Value]) -> Value:
+    """One node for ``sum(x * y for x, y in zip(a, b))``, the same numbers to the last bit.
+
+    Python's ``sum`` over Values starts from 0 and adds left to right; so does this node.
+    Its inputs are the pairs interleaved, ``(a[0], b[0], a[1], b[1], ...)``: the order in
+    which the fine graph meets them, so that gradients reach shared inputs in the same order.
+    """
+    if len(a) != len(b) or not a:
+        raise ValueError(f"a dot product needs two equally long, non-empty lists, "
+                         f"not {len(a)} and {len(b)} values")
+    acc = 0.0
+    prev: list[Value] = []
+    pair = prev.extend
+    for x, y in zip(a, b):
+        acc = acc + x.data * y.data
+        pair((x, y))
+    if not -_INF < acc < _INF:
+        _finite("dot", acc, *(p.data for p in prev))
+    v = _new(Value)
+    v.data = acc
+    v.grad = 0.0
+    v._prev = tuple(prev)
+    v._op = DOT
+    v.label = ""
+    return v
