@@ -89,9 +89,10 @@ def backward(root: Value, *, accumulate: bool = False) -> list[Value]:
                 w.grad += x.data * g
                 x.grad += w.data * g
         elif op is DOT:
-            # pairs (a, b) from the last to the first, as the fine graph's chain of
-            # multiplications gives them back (it matters only if an input comes twice)
-            for a, b in zip(prev[-2::-2], prev[::-2]):
+            # pairs (a1, b1, a2, b2, ...); the fine chain of products hands gradients back
+            # from the last pair to the first: the same bits unless an input is in two pairs
+            it = iter(prev)
+            for a, b in zip(it, it):
                 a.grad += b.data * g
                 b.grad += a.data * g
         elif op is SUM:

@@ -348,6 +348,8 @@ def dot(a: Sequence[Value], b: Sequence[Value]) -> Value:
     Python's ``sum`` over Values starts from 0 and adds left to right; so does this node.
     Its inputs are the pairs interleaved, ``(a[0], b[0], a[1], b[1], ...)``: the order in
     which the fine graph meets them, so that gradients reach shared inputs in the same order.
+    (Backward hands them back from the first pair to the last, the fine chain from the last
+    to the first: that changes a bit only when one input is in two pairs.)
     """
     if len(a) != len(b) or not a:
         raise ValueError(f"a dot product needs two equally long, non-empty lists, "
