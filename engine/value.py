@@ -20,7 +20,7 @@ from .errors import NumericError
 from .ops import (ADD, DIV, DOT, EXP, FUNCTIONS, LEAF, LOG, MUL, NEG, NEURON, OPS, POW, RELU,
                   SIGMOID, SUB, SUM, TANH, Op, _finite, find_op, pow_const_op)
 
-__all__ = ["Value", "Op", "OPS", "LEAF", "apply", "dot", "fused_neuron", "pow_const_op", "vsum",
+__all__ = ["Value", "Op", "OPS", "LEAF", "apply", "dot", "dot_of", "fused_neuron", "pow_const_op", "vsum",
            # the operations themselves, re-exported where code has always found them
            "ADD", "SUB", "MUL", "DIV", "NEG", "POW", "RELU", "TANH", "EXP", "LOG", "SIGMOID",
            "NEURON", "SUM", "DOT", "NumericError"]
@@ -354,12 +354,19 @@ def dot(a: Sequence[Value], b: Sequence[Value]) -> Value:
     if len(a) != len(b) or not a:
         raise ValueError(f"a dot product needs two equally long, non-empty lists, "
                          f"not {len(a)} and {len(b)} values")
+    return dot_of(a, b, [y.data for y in b])
+
+
+def dot_of(a: Sequence[Value], b: Sequence[Value], b_data: Sequence[float]) -> Value:
+    """:func:`dot` with ``b``'s numbers already read (``b_data[i] == b[i].data``): a linear
+    map reads its input once for all its outputs."""
     acc = 0.0
-    prev: list[Value] = []
-    pair = prev.extend
-    for x, y in zip(a, b):
-        acc = acc + x.data * y.data
-        pair((x, y))
+    for x, y in zip(a, b_data):
+        acc = acc + x.data * y
+    n = len(a)
+    prev: list[Value] = [a[0]] * (2 * n)
+    prev[1::2] = b
+    prev[2::2] = a[1:]
     if not -_INF < acc < _INF:
         _finite("dot", acc, *(p.data for p in prev))
     v = _new(Value)

@@ -26,7 +26,7 @@ import random
 from dataclasses import dataclass
 from typing import Sequence, cast
 
-from ..value import Value, dot, vsum
+from ..value import Value, dot, dot_of, vsum
 
 __all__ = ["GPTConfig", "GPT", "Kit", "FineKit", "FusedKit", "MATRICES"]
 
@@ -111,6 +111,10 @@ class FusedKit(Kit):
 
     def total(self, xs: Sequence[Value]) -> Value:
         return vsum(xs)
+
+    def linear(self, x: Sequence[Value], w: Sequence[Sequence[Value]]) -> list[Value]:
+        xd = [v.data for v in x]
+        return [dot_of(row, x, xd) for row in w]
 
 
 FINE, FUSED = FineKit(), FusedKit()
