@@ -87,6 +87,10 @@ class Kit:
         # total through each of them, an order a shared 1/total would change
         return [e * total ** -1 for e in exps]
 
+    def probability(self, logits: Sequence[Value], i: int) -> Value:
+        """``softmax(logits)[i]``; microgpt builds every probability, as this does."""
+        return self.softmax(logits)[i]
+
     def rmsnorm(self, x: Sequence[Value]) -> list[Value]:
         ms = self.dot(x, x) * len(x) ** -1
         scale = (ms + 1e-5) ** -0.5
@@ -111,6 +115,13 @@ class FusedKit(Kit):
 
     def total(self, xs: Sequence[Value]) -> Value:
         return vsum(xs)
+
+    def probability(self, logits: Sequence[Value], i: int) -> Value:
+        """``softmax(logits)[i]`` without the other probabilities' nodes, which the loss
+        never reaches (so the graph, and every number, is the same)."""
+        m = max(v.data for v in logits)
+        exps = [(v + (-m)).exp() for v in logits]
+        return exps[i] * self.total(exps) ** -1
 
     def linear(self, x: Sequence[Value], w: Sequence[Sequence[Value]]) -> list[Value]:
         xd = [v.data for v in x]
@@ -191,6 +202,7 @@ class GPT:
         values: list[list[list[Value]]] = [[] for _ in range(self.config.n_layer)]
         losses = []
         for pos in range(n):
-            probs = kit.softmax(self.forward(tokens[pos], pos, keys, values, kit))
-            losses.append(probs[tokens[pos + 1]].log() * -1)
+            logits = self.forward(tokens[pos], pos, keys, values, kit)
+            prob = kit.probability(logits, tokens[pos + 1])
+            losses.append(prob.log() * -1)
         return (1 / n) * kit.total(losses)
