@@ -6,7 +6,7 @@ import math
 
 from .errors import NumericError
 from .gcpause import paused_gc
-from .value import ADD, MUL, NEURON, Value
+from .value import ADD, DOT, MUL, NEURON, SUM, Value
 
 _INF = math.inf
 
@@ -88,6 +88,16 @@ def backward(root: Value, *, accumulate: bool = False) -> list[Value]:
             for w, x in zip(prev[1:k + 1], prev[k + 1:]):
                 w.grad += x.data * g
                 x.grad += w.data * g
+        elif op is DOT:
+            # pairs (a1, b1, a2, b2, ...); the fine chain of products hands gradients back
+            # from the last pair to the first: the same bits unless an input is in two pairs
+            it = iter(prev)
+            for a, b in zip(it, it):
+                a.grad += b.data * g
+                b.grad += a.data * g
+        elif op is SUM:
+            for child in prev:
+                child.grad += g
         elif len(prev) == 1:
             child = prev[0]
             child.grad += op.derivative(node.data, child.data)[0] * g

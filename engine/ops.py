@@ -225,6 +225,38 @@ NEURON = Op(
 )
 
 
+def _dot(*xs: float) -> float:
+    # inputs are interleaved pairs (a1, b1, a2, b2, ...): the fused form of the fine graph that
+    # ``sum(a * b for a, b in zip(as, bs))`` builds, summed the same way, from 0, left to right
+    acc = 0.0
+    for i in range(0, len(xs) - 1, 2):
+        acc = acc + xs[i] * xs[i + 1]
+    return _finite("dot", acc, *xs)
+
+
+def _dot_partials(out: float, *xs: float) -> tuple[float, ...]:
+    # d/da_i = b_i, d/db_i = a_i: each input's partner, the pairs kept in place
+    swapped = [0.0] * len(xs)
+    swapped[0::2] = xs[1::2]
+    swapped[1::2] = xs[0::2]
+    return tuple(swapped)
+
+
+def _dot_roles(i: int, n: int) -> tuple[int, dict[str, int]]:
+    # input i is a_k (even i) or b_k (odd i); its partner is the other one of the pair
+    return (0, {"b_i": i + 1}) if i % 2 == 0 else (1, {"a_i": i - 1})
+
+
+DOT = Op(
+    "dot", name="dot product sum(a_i * b_i)", arity=-1,
+    accepts=lambda n: n >= 2 and n % 2 == 0,  # pairs (a1, b1, a2, b2, ...)
+    roles=("a_i", "b_i"), bind=_dot_roles,
+    forward=_dot,
+    derivative=_dot_partials,
+    formula=rule("d(a_1*b_1 + ... + a_n*b_n)/d{wrt}", "{b_i}", "{a_i}"),
+)
+
+
 def _sum(*xs: float) -> float:
     acc = 0.0
     for x in xs:

@@ -17,13 +17,13 @@ import math
 from typing import Callable, Iterable, Sequence, cast
 
 from .errors import NumericError
-from .ops import (ADD, DIV, EXP, FUNCTIONS, LEAF, LOG, MUL, NEG, NEURON, OPS, POW, RELU, SIGMOID,
-                  SUB, SUM, TANH, Op, _finite, find_op, pow_const_op)
+from .ops import (ADD, DIV, DOT, EXP, FUNCTIONS, LEAF, LOG, MUL, NEG, NEURON, OPS, POW, RELU,
+                  SIGMOID, SUB, SUM, TANH, Op, _finite, find_op, pow_const_op)
 
-__all__ = ["Value", "Op", "OPS", "LEAF", "apply", "fused_neuron", "pow_const_op", "vsum",
+__all__ = ["Value", "Op", "OPS", "LEAF", "apply", "dot", "dot_of", "fused_neuron", "pow_const_op", "vsum",
            # the operations themselves, re-exported where code has always found them
            "ADD", "SUB", "MUL", "DIV", "NEG", "POW", "RELU", "TANH", "EXP", "LOG", "SIGMOID",
-           "NEURON", "SUM", "NumericError"]
+           "NEURON", "SUM", "DOT", "NumericError"]
 
 _INF = math.inf
 
@@ -342,3 +342,39 @@ def fused_neuron(w: Sequence[Value], x: Sequence["Value | float"], b: Value) -> 
 def vsum(values: Iterable["Value | float"]) -> Value:
     """One node for the sum of many values, added left to right (same numbers as ``sum``)."""
     return apply(SUM, *values)
+
+
+def dot(a: Sequence[Value], b: Sequence[Value]) -> Value:
+    """One node for ``sum(x * y for x, y in zip(a, b))``, the same numbers to the last bit.
+
+    Python's ``sum`` over Values starts from 0 and adds left to right; so does this node.
+    Its inputs are the pairs interleaved, ``(a[0], b[0], a[1], b[1], ...)``: the order in
+    which the fine graph meets them, so that gradients reach shared inputs in the same order.
+    (Backward hands them back from the first pair to the last, the fine chain from the last
+    to the first: that changes a bit only when one input is in two pairs.)
+    """
+    if len(a) != len(b) or not a:
+        raise ValueError(f"a dot product needs two equally long, non-empty lists, "
+                         f"not {len(a)} and {len(b)} values")
+    return dot_of(a, b, [y.data for y in b])
+
+
+def dot_of(a: Sequence[Value], b: Sequence[Value], b_data: Sequence[float]) -> Value:
+    """:func:`dot` with ``b``'s numbers already read (``b_data[i] == b[i].data``): a linear
+    map reads its input once for all its outputs."""
+    acc = 0.0
+    for x, y in zip(a, b_data):
+        acc = acc + x.data * y
+    n = len(a)
+    prev: list[Value] = [a[0]] * (2 * n)
+    prev[1::2] = b
+    prev[2::2] = a[1:]
+    if not -_INF < acc < _INF:
+        _finite("dot", acc, *(p.data for p in prev))
+    v = _new(Value)
+    v.data = acc
+    v.grad = 0.0
+    v._prev = tuple(prev)
+    v._op = DOT
+    v.label = ""
+    return v

@@ -5,6 +5,8 @@
     micrograd-tui train [--preset micrograd-demo] [--lr 0.5] [--steps 200] ...
     micrograd-tui lessons check [DIR]
     micrograd-tui serve [--host 127.0.0.1] [--port 8000] [--lessons DIR]
+    micrograd-tui gpt train [--steps N] [--seed S] [--data FILE] [--save F] [--print-every K]
+    micrograd-tui gpt sample --load F [--n 20] [--temperature T]
 
 This module only parses arguments and dispatches; the work is in :mod:`.headless` (eval)
 and :mod:`.headless_train`, the app in :mod:`.app` (imported only when it is opened, so
@@ -26,6 +28,7 @@ examples:
   micrograd-tui eval --file prog.txt --dot | dot -Tsvg > graph.svg
   micrograd-tui train --preset micrograd-demo    the micrograd demo notebook, headless
   micrograd-tui lessons check                    check the shipped lessons
+  micrograd-tui gpt train --steps 30             microgpt's tiny GPT on names, headless
 """
 
 
@@ -123,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--seed", type=int, metavar="N", help="random seed (data and weights)")
     tr.add_argument("--save", metavar="FILE", help="save the trained model as JSON")
 
+    _add_gpt_parser(sub)
+
     ls = sub.add_parser("lessons", help="work with lesson files")
     ls_sub = ls.add_subparsers(dest="lessons_command", metavar="COMMAND", required=True)
     check = ls_sub.add_parser("check", help="check lesson files (the shipped ones by default)",
@@ -140,6 +145,36 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--lessons", metavar="DIR", dest="serve_lessons",
                     help="a folder of lessons instead of the shipped ones")
     return parser
+
+
+def _add_gpt_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    gpt = sub.add_parser("gpt", help="train or sample the tiny GPT (microgpt's), headless")
+    gpt_sub = gpt.add_subparsers(dest="gpt_command", metavar="COMMAND", required=True)
+    gt = gpt_sub.add_parser(
+        "train", help="train on names (or your own text file), printing the losses",
+        description="Train microgpt's GPT with its recipe, one document a step, with a "
+                    "progress bar; print the loss (every digit) every K steps and samples at "
+                    "the end. Ctrl+C stops after the current step.")
+    gt.add_argument("--steps", type=int, default=1000, metavar="N", help="training steps (1000)")
+    gt.add_argument("--seed", type=int, default=42, metavar="S", help="random seed (42)")
+    gt.add_argument("--data", metavar="FILE",
+                    help="a UTF-8 text file, one document a line (default: 32,033 names)")
+    gt.add_argument("--save", metavar="FILE", help="save the trained model (JSON)")
+    gt.add_argument("--print-every", dest="print_every", type=int, default=10, metavar="K",
+                    help="print the loss every K steps (10)")
+    gs = gpt_sub.add_parser("sample", help="print names sampled from a saved GPT")
+    gs.add_argument("--load", metavar="FILE", required=True, help="a file saved by 'gpt train'")
+    gs.add_argument("--n", type=int, default=20, metavar="N", help="how many (20)")
+    gs.add_argument("--temperature", type=float, default=0.5, metavar="T",
+                    help="below 1: safer names, above 1: wilder (0.5)")
+
+
+def _gpt(args: argparse.Namespace) -> int:
+    from .headless_gpt import run_gpt_sample, run_gpt_train
+
+    if args.gpt_command == "train":
+        return run_gpt_train(args.steps, args.seed, args.data, args.save, args.print_every)
+    return run_gpt_sample(args.load, args.n, args.temperature)
 
 
 TRAIN_FIELDS = ("dataset", "n_samples", "noise", "test_fraction", "hidden", "activation",
@@ -262,6 +297,8 @@ def _main(argv: list[str]) -> int:
             if args.serve_lessons is not None and not Path(args.serve_lessons).is_dir():
                 return _error(f"--lessons: no such folder: {args.serve_lessons}")
             return run_server(args.host, args.port, args.serve_lessons)
+        if args.command == "gpt":
+            return _gpt(args)
         return _open_app(args)
     except BrokenPipeError:  # e.g. `micrograd-tui eval --dot | head`
         # Python flushes stdout again at exit: point it at /dev/null so that is quiet too.

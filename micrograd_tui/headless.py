@@ -82,13 +82,13 @@ def read_program_file(file: str, *, stdin: bool = True) -> str:
 
     Only a regular file or standard input is read, never more than 4 bytes per allowed
     character (UTF-8's worst case) plus one; then the character limit of the expression
-    language (``MAX_SOURCE_CHARS``) applies.  A FIFO, a device (``/dev/zero``), a folder, a
+    language (``Limits.source_chars``) applies.  A FIFO, a device (``/dev/zero``), a folder, a
     file too large or not UTF-8 raises :class:`~engine.persist.FileReadError` saying why.
     """
-    from engine import expr
+    from engine.expr import Limits
     from engine.persist import FileReadError, read_text_limited
 
-    limit = expr.MAX_SOURCE_CHARS
+    limit = Limits().source_chars
     text = read_text_limited(file, 4 * limit, what="program file", stdin=stdin)
     if len(text) > limit:
         where = "standard input" if stdin and file == "-" else file

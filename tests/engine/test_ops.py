@@ -12,6 +12,7 @@ import random
 import pytest
 
 from engine import OPS, Value, fused_neuron, vsum
+from engine.value import dot
 from engine.expr import FUNCTIONS, ExprError, evaluate
 from engine.export import to_dot, to_json
 from engine.gradcheck import check_gradients
@@ -37,7 +38,7 @@ def _point(op_symbol: str, n: int) -> list[float]:
 
 
 def _inputs(op) -> int:
-    return {"neuron": 5, "sum": 4}.get(op.symbol, op.arity)
+    return {"neuron": 5, "sum": 4, "dot": 4}.get(op.symbol, op.arity)
 
 
 @pytest.mark.parametrize("symbol", list(OPS) + ["**2", "**0.5", "**-1"])
@@ -75,6 +76,7 @@ def test_value_fast_paths_equal_the_table():
         neuron = fused_neuron([a, b], [b, a], a)
         assert neuron._op is OPS["neuron"] and neuron.data == OPS["neuron"].forward(x, x, y, y, x)
         assert vsum([a, b, a]).data == OPS["sum"].forward(x, y, x)
+        assert dot([a, b], [b, a]).data == OPS["dot"].forward(x, y, y, x) == sum([a * b, b * a]).data
         assert (a ** 3).data == pow_const_op(3.0).forward(x)
 
 
@@ -84,6 +86,7 @@ def test_backward_fast_paths_equal_the_table():
     for _ in range(50):
         x, y, z = (Value(RNG.uniform(-2, 2)) for _ in range(3))
         roots = [x * y + z, fused_neuron([x, y], [z, x], y), (x - y) / (z * z + 1.0),
+                 dot([x, y, x], [z, x, y]) * vsum([x, y, z, x]),
                  (x * y).tanh() ** 2 + z.sin() * x.cos() + (y + 3.0).log() + x.relu()
                  + z.sigmoid() + (-y).exp()]
         for root in roots:

@@ -241,7 +241,7 @@ EARLY_CTRL_C = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("module", ["engine.train", "textual"])
+@pytest.mark.parametrize("module", ["engine.train", "rich.progress"])
 def test_ctrl_c_while_importing_prints_one_line_and_exits_130(module: str) -> None:
     proc = subprocess.run([sys.executable, "-c", EARLY_CTRL_C, module], capture_output=True,
                           text=True, cwd=ROOT, timeout=60)

@@ -50,8 +50,8 @@ def test_cancellation_is_unreliable_and_does_not_fail(program, leaf, capsys):
 
 
 def test_a_wrong_derivative_fails_with_exit_status_1(monkeypatch, capsys):
-    monkeypatch.setattr(value_module.TANH, "local",
-                        lambda node: (2.0 * (1.0 - node.data * node.data),))
+    monkeypatch.setattr(value_module.TANH, "derivative",
+                        lambda out, x: (2.0 * (1.0 - out * out),))
     code, out, err = run(["eval", "--check", "y = 0.3\nz = tanh(2 * y) + y"], capsys)
     assert code == 1, err
     assert "1 of 1 input FAIL" in out
