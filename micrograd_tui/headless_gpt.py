@@ -17,7 +17,8 @@ from engine.gpt import (DEFAULT_TEMPERATURE, DataFileError, GPTTrainConfig, GPTT
                         default_docs, load_docs)
 from engine.persist import FileWriteError, ModelFileError
 
-from .headless import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, _CtrlC, print_error
+from .headless import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, print_error
+from .headless_train import _CtrlC
 
 __all__ = ["run_gpt_train", "run_gpt_sample", "DEFAULT_STEPS", "DEFAULT_SAMPLES"]
 

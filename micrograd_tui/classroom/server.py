@@ -28,7 +28,7 @@ PAGE = Path(__file__).parent / "page"
 
 
 def sessions_root() -> Path:
-    from .lessonbook.progress import data_dir
+    from ..lessonbook.progress import data_dir
 
     return data_dir() / "classroom"
 
@@ -148,7 +148,7 @@ def _exit_with_server(parent: int) -> None:
 
 def run_session(lessons: str | None) -> int:
     """Make this tab's folder, stay in it, and run the app (textual-serve's driver)."""
-    from .lessonbook.progress import ENV_DATA_DIR
+    from ..lessonbook.progress import ENV_DATA_DIR
     from .sandbox import ENV_SANDBOX
 
     root = Path.cwd()
