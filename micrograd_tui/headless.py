@@ -26,7 +26,7 @@ from .playground.examples import README_EXAMPLE
 from .playground.graph_index import GraphIndex, Row, format_number
 
 if TYPE_CHECKING:
-    from engine.expr import ExprError
+    from engine.expr import ExprError, Program
 
 #: exit codes: 2 for bad input (a wrong option, a program with an error), 1 for a failure
 #: while running, 130 when Ctrl+C stopped training (the shell's convention for SIGINT).
@@ -278,14 +278,13 @@ def print_tree(root: Value, variables: dict[str, Value], console: Console | None
             console.print(line, soft_wrap=True)
 
 
-def run_eval(source: str | None = None, file: str | None = None, fmt: str = "tree") -> int:
-    """``micrograd-tui eval``: evaluate, back-propagate from the output, print the graph.
+def load_program(source: str | None, file: str | None) -> "Program | int":
+    """Read, evaluate and back-propagate a program, as ``eval`` and ``eval --check`` do.
 
-    ``fmt`` is ``"tree"`` (rich), ``"dot"`` (Graphviz) or ``"json"``.  Returns the exit code.
+    On any failure the reason is printed (with line, column and a caret for the program's
+    own errors) and the exit code is returned instead of the program.
     """
-    from engine.export import to_dot, to_json
     from engine.expr import ExprError, evaluate
-
     from engine.persist import FileReadError
 
     try:
@@ -305,6 +304,19 @@ def run_eval(source: str | None = None, file: str | None = None, fmt: str = "tre
     except NumericError as e:
         print_error(f"backward: {e}")
         return EXIT_USAGE
+    return program
+
+
+def run_eval(source: str | None = None, file: str | None = None, fmt: str = "tree") -> int:
+    """``micrograd-tui eval``: evaluate, back-propagate from the output, print the graph.
+
+    ``fmt`` is ``"tree"`` (rich), ``"dot"`` (Graphviz) or ``"json"``.  Returns the exit code.
+    """
+    from engine.export import to_dot, to_json
+
+    program = load_program(source, file)
+    if isinstance(program, int):
+        return program
     root = program.output
     if fmt == "dot":
         sys.stdout.write(to_dot(root))

@@ -14,11 +14,10 @@ from rich.text import Text
 
 from engine import NumericError
 
-from .playground.gradcheck_table import (COLUMNS, GRADCHECK_MAX_WORK, any_failed, check_work, inputs_first,
-                              row_cells, summary)
+from .headless import EXIT_FAILED, EXIT_OK, EXIT_USAGE, load_program, print_error
+from .playground.gradcheck_table import (COLUMNS, GRADCHECK_MAX_WORK, any_failed, check_work,
+                                         inputs_first, row_cells, summary)
 from .playground.graph_index import GraphIndex
-from .headless import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, print_error, print_expr_error,
-                       read_source)
 
 
 def check_table(rows, name_of=None) -> Table:
@@ -34,26 +33,11 @@ def check_table(rows, name_of=None) -> Table:
 def run_check(source: str | None = None, file: str | None = None,
               console: Console | None = None) -> int:
     """Evaluate a program, check every leaf's gradient, print the table; the exit code."""
-    from engine.expr import ExprError, evaluate
     from engine.gradcheck import check_gradients
 
-    try:
-        text = read_source(source, file)
-    except (OSError, UnicodeDecodeError) as e:
-        print_error(f"--file: cannot read {file}: {getattr(e, 'strerror', None) or e}")
-        return EXIT_USAGE
-    except ValueError as e:
-        print_error(str(e))
-        return EXIT_USAGE
-    try:
-        program = evaluate(text)
-        program.backward()  # a numeric failure here is an ExprError with a position
-    except ExprError as e:
-        print_expr_error(text, e)
-        return EXIT_USAGE
-    except NumericError as e:
-        print_error(f"backward: {e}")
-        return EXIT_USAGE
+    program = load_program(source, file)
+    if isinstance(program, int):
+        return program
     root = program.output
     index = GraphIndex(root, dict(program.variables))
     leaves = len(index.leaves())
