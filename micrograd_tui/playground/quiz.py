@@ -30,8 +30,7 @@ if TYPE_CHECKING:
 #: how many programs' quizzes (marks and score) are remembered
 MAX_REMEMBERED = 20
 
-HINT = ("Hint: a node's grad is the sum over its uses of local derivative × the user's grad; "
-        "the Node panel lists the uses. F6 gives up and shows it.")
+HINT = "Hint: sum over its uses of local × user's grad (see Node). F6 gives up."
 
 
 @dataclass
@@ -68,8 +67,7 @@ class Score:
 
     @property
     def text(self) -> str:
-        return (f"{self.first} right first time · {self.helped} with help · "
-                f"{self.gave_up} given up")
+        return f"{self.first} first try · {self.helped} with help · {self.gave_up} given up"
 
 
 @dataclass(frozen=True)
@@ -102,6 +100,7 @@ class Quiz:
         #: names whose grad a step question made the learner compute
         self.revealed: set[str] = set()
         self._names: dict[int, str] = {}
+        self.constants: set[str] = set()
 
     # --- the graph ------------------------------------------------------------------------
     def set_graph(self, index: GraphIndex) -> None:
@@ -112,10 +111,15 @@ class Quiz:
         stepper.start()
         stepper.run_to_end()
         self.expected = {}
+        self.constants: set[str] = set()
         self._names = {id(node): index.name(node) for node in index.order}
         for node in index.order:
             name = index.name(node)
-            if node is index.root or not (node._prev or node.label):
+            if node is index.root:
+                continue
+            if not (node._prev or node.label):  # a constant: not asked, but its grad tells
+                if self.only is None:            # its user's, so it stays hidden too
+                    self.constants.add(name)
                 continue
             if self.only is None or name in self.only:
                 self.expected[name] = node.grad
@@ -125,7 +129,9 @@ class Quiz:
         return name in self.expected
 
     def hidden(self, name: str) -> bool:
-        """The grad of ``name`` shows as ``?``."""
+        """The grad of ``name`` shows as ``?`` (or ``·``, a constant's)."""
+        if name in self.constants:
+            return not all(self.mark(n).closed or n in self.revealed for n in self.expected)
         return (name in self.expected and name not in self.revealed
                 and not self.mark(name).closed)
 
@@ -136,6 +142,8 @@ class Quiz:
         """What the grad column shows instead of the number (``None``: the number)."""
         if not self.hidden(name):
             return None
+        if name in self.constants:
+            return "·"
         return "✗ ?" if self.mark(name).tries else "?"
 
     @property
@@ -214,7 +222,7 @@ def _grade(mark: Mark, score: Score, name: str, expected: float, typed: str) -> 
         mark.given = verdict.given
         score.add(mark.outcome)
         return Reply(True, f"Right: {name}.grad = {format_number(expected)}.")
-    return Reply(False, f"{name}.grad: {verdict.message} {HINT}")
+    return Reply(False, f"{verdict.message} {HINT}")
 
 
 def _give_up(mark: Mark, score: Score, name: str, expected: float) -> Reply:

@@ -103,13 +103,14 @@ class QuizKeys:
         self.inspector.grad_hidden = lambda value: quiz.hidden(self._quiz_name(value))
         self.quiz_panel.add_class("-on")
         self._quiz_repaint()
+        self.tree.refresh_values(flash=False)  # backward ran, but nothing shows it
         self._values_changed()
         self._quiz_cursor()
         self.refresh_bindings()
         asked = ", ".join(f"{n}.grad" for n in quiz.expected) if only else "every grad"
-        self._say(Text.assemble(("Quiz: ", "bold"), f"{asked} shows ? until you work it out. "
-                                "Select a node, Tab to the answer field, type its grad "
-                                "(3/2 works), Enter. Ctrl+N steps through, asking first."))
+        self._say(Text.assemble(("Quiz: ", "bold"), f"{asked} shows ? until you work it out: "
+                                "select a node, Tab, type its grad, Enter. Ctrl+N asks step "
+                                "by step."))
 
     def _end_quiz(self, said: str) -> None:
         self.quiz = None
@@ -218,6 +219,7 @@ class QuizKeys:
         self.tree.set_step_node(step.node)
         self.tree.reveal(step.node)
         self._quiz_repaint()
+        self.tree.refresh_values(flash=False)  # backward ran, but nothing shows it
         self._values_changed()
         self._quiz_cursor()
         node = self._quiz_name(step.node)

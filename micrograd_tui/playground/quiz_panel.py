@@ -25,7 +25,7 @@ class QuizPanel(Vertical):
     QuizPanel {
         display: none;
         height: auto;
-        max-height: 7;
+        max-height: 5;
         padding: 0 1;
         border: round $warning 60%;
         border-title-color: $warning;
