@@ -76,7 +76,7 @@ class MicrogradApp(App[None]):
     # --- what screens ask for ------------------------------------------------------------
     @on(OpenProgram)
     def _open_program(self, message: OpenProgram) -> None:
-        self.open_in_playground(message.source)
+        self.open_in_playground(message.source, quiz=message.quiz)
         if message.note:
             self.notify(message.note)
 
@@ -84,9 +84,11 @@ class MicrogradApp(App[None]):
     def _open_train_setup(self, message: OpenTrainSetup) -> None:
         self.open_in_trainer(message.config)
 
-    def open_in_playground(self, source: str) -> None:
-        """Show ``source`` in the playground and evaluate it."""
-        self.show_mode("playground", PlaygroundScreen).load_source(source, evaluate=True)
+    def open_in_playground(self, source: str, *, quiz: tuple[str, ...] = ()) -> None:
+        """Show ``source`` in the playground and evaluate it (``quiz``: in quiz mode, these
+        nodes' grads hidden)."""
+        self.show_mode("playground", PlaygroundScreen).load_source(source, evaluate=True,
+                                                                   quiz=quiz)
 
     def open_in_trainer(self, config: TrainConfig) -> None:
         """Show the Train screen set up with ``config`` (not started)."""

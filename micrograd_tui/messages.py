@@ -19,10 +19,12 @@ if TYPE_CHECKING:
 @dataclass
 class OpenProgram(Message):
     """Show ``source`` in the playground and evaluate it; then tell the learner ``note``
-    (what the program is), when there is one."""
+    (what the program is), when there is one; ``quiz``: see below."""
 
     source: str
     note: str = ""
+    #: open it in quiz mode with these nodes' grads hidden (a lesson's unanswered checks)
+    quiz: tuple[str, ...] = ()
 
 
 @dataclass

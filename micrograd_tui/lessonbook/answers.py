@@ -265,6 +265,15 @@ def names_used(text: str) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id not in _FUNCTIONS}
 
 
+def grads_asked(text: str) -> tuple[str, ...]:
+    """The names whose ``.grad`` an answer expression reads, in order (``a.grad * 2``: a)."""
+    tree = _parse(text.strip())
+    found = [] if tree is None else [
+        n.value.id for n in ast.walk(tree)
+        if isinstance(n, ast.Attribute) and n.attr == "grad" and isinstance(n.value, ast.Name)]
+    return tuple(dict.fromkeys(found))
+
+
 def _answer(check: CheckBlock, names: Mapping[str, object]) -> float:
     line = check.key_line("answer")
     try:

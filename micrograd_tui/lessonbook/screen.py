@@ -21,6 +21,7 @@ from .model import Lesson, Problem, Step
 from .progress import ProgressStore
 from .render import step_markdown
 from .answer_box import CheckPanel
+from .answers import grads_asked
 from .lesson_list import LessonList
 from ..messages import OpenProgram, OpenTrainSetup
 from ..widgets.nav_bar import NavBar
@@ -373,8 +374,12 @@ class LessonsScreen(Screen):
 
     def action_open_program(self) -> None:
         step = self.step
-        if step is not None and step.playground_source is not None:
-            self.post_message(OpenProgram(step.playground_source))
+        if step is not None and step.playground_source is not None and self.lesson is not None:
+            # an open check's grads stay hidden (quiz mode), so the program is no answer key
+            passed = self.progress is not None and step.check is not None and \
+                step.check.id in self.progress.lesson(self.lesson.key).passed
+            quiz = grads_asked(step.check.answer) if step.check and not passed else ()
+            self.post_message(OpenProgram(step.playground_source, quiz=quiz))
 
     def action_open_setup(self) -> None:
         step = self.step

@@ -42,6 +42,10 @@ class BackwardKeys:
 
         def _inspect_cursor(self) -> None: ...
 
+        def _quiz_holds_step(self, stepper: BackwardStepper, started: bool) -> bool: ...
+
+        def _quiz_said(self, text: Text) -> Text: ...
+
     def action_backward(self) -> None:
         if not self._ready():
             return
@@ -87,6 +91,8 @@ class BackwardKeys:
                                                      self.index.order)
             stepper.start()
             started = True
+        if self._quiz_holds_step(stepper, started):
+            return  # quiz mode asks for the step's grads first
         try:
             step = stepper.forward()
         except ArithmeticError as error:
@@ -115,4 +121,5 @@ class BackwardKeys:
         shown = step is None or self.tree.reveal(step.node) is not None
         self._values_changed()
         self._inspect_cursor()
-        self._say(step_text(stepper, self.index.name, started=started, shown=shown))
+        self._say(self._quiz_said(step_text(stepper, self.index.name, started=started,
+                                            shown=shown)))

@@ -21,6 +21,7 @@ from engine.value import Value
 
 from .graph_tree import GraphTree
 from .inspector import NodeInspector
+from .quiz_panel import QuizPanel
 
 #: the root picker's one option before any program has run
 NO_ROOT = "\0no root"
@@ -82,6 +83,7 @@ class GraphPane(Vertical):
         tree = GraphTree(id="pg-tree")
         tree.border_title = "Graph"
         yield tree
+        yield QuizPanel(id="pg-quiz")
         inspector = NodeInspector(id="pg-inspector")
         inspector.border_title = "Node"
         yield inspector

@@ -9,6 +9,8 @@ them for a moment.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -82,6 +84,8 @@ class GraphTree(Tree[Row]):
         self._flash_timer = None
         self._step_node: int | None = None
         self._styles: dict[str, Style] = {}
+        #: quiz mode: what the grad column shows instead of a hidden number (None: the number)
+        self.grad_text: Callable[[Value], str | None] | None = None
 
     # --- labels ---------------------------------------------------------------------------
     def process_label(self, label) -> Text:  # type: ignore[override]
@@ -116,6 +120,8 @@ class GraphTree(Tree[Row]):
         # The numbers have fixed widths and end at the right edge, under the column header;
         # the name gives way first (cut with …), then the indentation (see _render_line).
         data, grad = row.numbers()
+        masked = self.grad_text(row.value) if self.grad_text is not None else None
+        grad = grad if masked is None else masked
         _, room = self._layout(row)
         pieces = row.head
         if row.is_ref and row.head_width > room:

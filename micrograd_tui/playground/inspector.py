@@ -72,6 +72,8 @@ class NodeInspector(VerticalScroll, can_focus=False):
         super().__init__(id=id, classes=classes)
         self.index: GraphIndex | None = None
         self.value: Value | None = None
+        #: quiz mode: whether a node's grad is hidden (None: nothing is)
+        self.grad_hidden: Callable[[Value], bool] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="leaf-edit"):
@@ -98,14 +100,14 @@ class NodeInspector(VerticalScroll, can_focus=False):
         if self.index is None or self.value is None:
             details.update(Text("Select a node in the graph to see how its gradient is made."))
             return
-        details.update(describe(self.index, self.value))
+        details.update(describe(self.index, self.value, self.grad_hidden))
 
     @property
     def text(self) -> str:
         """What the inspector says, as plain text."""
         if self.index is None or self.value is None:
             return ""
-        return describe(self.index, self.value).plain
+        return describe(self.index, self.value, self.grad_hidden).plain
 
     @on(Input.Submitted, "#leaf-value")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -123,9 +125,13 @@ class NodeInspector(VerticalScroll, can_focus=False):
         self.post_message(self.LeafEdited(self, self.value, self.index.name(self.value), new))
 
 
-def describe(index: GraphIndex, value: Value) -> Text:
-    """The inspector's text for ``value``: plain ``Text`` with a few styles, never markup."""
+def describe(index: GraphIndex, value: Value,
+             hidden: Callable[[Value], bool] | None = None) -> Text:
+    """The inspector's text for ``value``: plain ``Text`` with a few styles, never markup.
+
+    ``hidden``: quiz mode's grads shown as ``?`` (and no number that gives them away)."""
     name = index.name
+    hide = hidden or (lambda v: False)
     op = value._op
     t = Text(no_wrap=False)
     t.append(name(value), "bold")
@@ -141,7 +147,7 @@ def describe(index: GraphIndex, value: Value) -> Text:
     t.append("data ", "dim")
     t.append(format_number(value.data), "bold")
     t.append("   grad ", "dim")
-    t.append(format_number(value.grad), "bold")
+    t.append("?" if hide(value) else format_number(value.grad), "bold")
     t.append("\n")
     if value._prev:
         t.append("inputs: ", "dim")
@@ -162,6 +168,11 @@ def describe(index: GraphIndex, value: Value) -> Text:
         t.append("Not used by the root's graph.\n", "dim")
         return t
     t.append("grad = sum over its uses of local × user.grad:\n", "dim")
+    if hide(value):
+        for c in contributions:
+            t.append(f"  {name(c.user)}: local × {name(c.user)}.grad\n")
+        t.append("  total ?  (quiz: work it out, then type it under the graph)\n", "dim")
+        return t
     total = 0.0
     ok = True
     for c in contributions:

@@ -36,13 +36,14 @@ from .help_text import HELP
 from .inspector import NodeInspector
 from .leaf_lines import leaf_number_span
 from .messages import EvaluationFailed, GradientsChecked, GraphEvaluated, GraphExported
+from .quiz_keys import QuizKeys
 from .stepper import BackwardStepper
 
 #: programs longer than this are evaluated in a worker thread so the UI stays responsive
 THREAD_SOURCE_CHARS = 2_000
 
 
-class PlaygroundScreen(BackwardKeys, Screen):
+class PlaygroundScreen(BackwardKeys, QuizKeys, Screen):
     """Editor, graph tree, node inspector and a status line."""
 
     HELP = HELP
@@ -83,6 +84,9 @@ class PlaygroundScreen(BackwardKeys, Screen):
         Binding("ctrl+s", "export", "Export",
                 tooltip="Write the graph as Graphviz DOT (and SVG) in the current folder"),
         Binding("ctrl+o", "pick_root", "Root", tooltip="Choose which variable is the root"),
+        Binding("f7", "quiz", "Quiz", priority=True,  # over the editor's own F7
+                tooltip="Quiz mode: work out each grad before it shows"),
+        Binding("f6", "give_up", "Give up", tooltip="Quiz: show the grad asked (given up)"),
     ]
 
     def __init__(self, source: str | None = None, *, name: str | None = None,
@@ -150,9 +154,11 @@ class PlaygroundScreen(BackwardKeys, Screen):
             self._say("Press Ctrl+R to evaluate the program.")
 
     # --- loading and evaluating -----------------------------------------------------------
-    def load_source(self, source: str, evaluate: bool = True) -> None:
-        """Put ``source`` in the editor (and evaluate it); works before the screen is mounted."""
+    def load_source(self, source: str, evaluate: bool = True, quiz: tuple[str, ...] = ()) -> None:
+        """Put ``source`` in the editor (and evaluate it); works before the screen is mounted.
+        ``quiz``: names whose grads stay hidden in quiz mode (a lesson's open checks)."""
         self.root_name = None  # a new program starts at its own output
+        self.quiz_request = quiz
         if not self.is_mounted:
             self._pending = (source, evaluate)
             return
@@ -217,6 +223,7 @@ class PlaygroundScreen(BackwardKeys, Screen):
             (index.name(root), "bold"), " = ", (format_number(root.data), "bold"),
             f"   ({_nodes(len(index))})\n",
             ("Ctrl+B backward · Ctrl+N step · Ctrl+P every action", "dim")))
+        self._quiz_follow()
 
     def _show_error(self, error: BaseException) -> None:
         if isinstance(error, ExprError):
@@ -261,6 +268,7 @@ class PlaygroundScreen(BackwardKeys, Screen):
         self.tree.show(self.index, keep_expansion=False)
         self._inspect_cursor()
         self._say(root_changed_text(name, format_number(value.data), _nodes(len(self.index))))
+        self._quiz_follow()
 
     # --- tree and inspector ---------------------------------------------------------------------
     @on(Tree.NodeHighlighted, "#pg-tree")
@@ -273,6 +281,7 @@ class PlaygroundScreen(BackwardKeys, Screen):
         value = row.value if row is not None else None
         editable = value is not None and self._leaf_line(value) is not None
         self.inspector.show(self.index, value, editable=editable)
+        self._quiz_cursor()
 
     def _leaf_line(self, value) -> tuple[int, int, int] | None:
         return None if self.program is None else leaf_number_span(self.program, value)

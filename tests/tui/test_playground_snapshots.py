@@ -33,3 +33,23 @@ def test_playground_on_start(snap_compare, size):
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 def test_playground_after_backward(snap_compare, size):
     assert snap_compare(MicrogradApp(), terminal_size=size, run_before=run_backward)
+
+
+async def quiz_answered(pilot) -> None:
+    """Quiz mode on, one answer wrong and one right, the cursor on the wrong one."""
+    await settle(pilot)
+    screen = pilot.app.screen
+    await pilot.press("f7")
+    tree = screen.tree
+    field = screen.quiz_panel.field
+    for name, typed in (("b", "645.5773"), ("a", "-4")):
+        tree.reveal(tree.index.find(name))
+        field.focus()
+        field.value = typed
+        await pilot.press("enter")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_playground_quiz_mode(snap_compare, size):
+    assert snap_compare(MicrogradApp(), terminal_size=size, run_before=quiz_answered)
