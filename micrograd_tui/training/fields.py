@@ -89,14 +89,14 @@ FIELD_BY_NAME = {f.name: f for f in FIELDS}
 
 #: fields that change a run under way, from its next step (Trainer.update); steps too
 LIVE_FIELDS = frozenset({"lr", "l2", "schedule", "steps"})
-LIVE_HINT = "changes apply from the next step; the run goes on"
-RESET_HINT = "changing this resets the run (new weights)"
+LIVE_HINT = "applies from the next step"
+RESET_HINT = "changing this resets the run"
 
 
 def disabled_reason(field: str, dataset: str) -> str | None:
     """Why ``field`` does not apply to ``dataset`` (None: it does)."""
     if dataset == "micrograd_demo" and field in ("n_samples", "noise"):
-        return "not used: the micrograd demo has its own 100 points"
+        return "not used: micrograd demo data"
     return None
 
 
