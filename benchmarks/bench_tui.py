@@ -9,6 +9,9 @@
    indexing the graph, showing the tree (first render), opening its root again, a backward
    pass with every visible row updated, and the first step of the step-through.
 
+3. The first switch to Train (F3) against a later one, in a fresh process each time: the
+   time until the Train screen has drawn its first frame, and the ratio (the aim: <= 1.5x).
+
 Figures only: nothing here is a test and nothing asserts a time.
 """
 
@@ -52,6 +55,36 @@ def first_frame(kind: dict, repeats: int) -> list[float]:
                              cwd=ROOT, check=True)
         times.append(float(out.stdout.strip().splitlines()[-1]))
     return times
+
+
+SWITCH = r"""
+import asyncio, time
+from micrograd_tui.app import MicrogradApp
+async def main():
+    app = MicrogradApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        out = []
+        for key in ("f3", "f2", "f3"):
+            t0 = time.perf_counter()
+            await pilot.press(key)
+            await pilot.pause()
+            out.append(time.perf_counter() - t0)
+        print(out[0], out[2])
+asyncio.run(main())
+"""
+
+
+def switch_to_train(repeats: int) -> tuple[float, float]:
+    """Median seconds of the first and of a later switch to Train."""
+    first, later = [], []
+    for _ in range(repeats):
+        out = subprocess.run([sys.executable, "-c", SWITCH], capture_output=True, text=True,
+                             cwd=ROOT, check=True)
+        a, b = map(float, out.stdout.strip().splitlines()[-1].split())
+        first.append(a)
+        later.append(b)
+    return statistics.median(first), statistics.median(later)
 
 
 def big_program(statements: int = 17, terms: int = 300) -> str:
@@ -114,6 +147,12 @@ def main() -> None:
     full = statistics.median(first_frame(FULL, repeats))
     print(f"  minimal Textual app      {minimal * 1000:8.0f} ms")
     print(f"  micrograd-tui playground {full * 1000:8.0f} ms   ({full / minimal:.2f}x the minimal app)")
+    print()
+    first, later = switch_to_train(repeats)
+    print(f"Switching to Train (F3), median of {repeats}")
+    print(f"  first switch             {first * 1000:8.0f} ms")
+    print(f"  a later switch           {later * 1000:8.0f} ms   (first / later: "
+          f"{first / later:.2f}x)")
     print()
     figures = asyncio.run(graph_figures())
     print(f"A graph of {int(figures.pop('nodes')):,} nodes in the playground (headless, 120x40)")

@@ -22,6 +22,7 @@ import math
 import random
 import re
 from dataclasses import dataclass, field
+from threading import Lock
 from time import perf_counter
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -297,6 +298,10 @@ class Trainer:
         self._columnar = BatchPath(train.X) if columnar else None
         self.history: list[StepEvent] = []
         self.step_count = 0
+        # live settings (update()): a change asked for during a step waits for the next one
+        self._settings_lock = Lock()
+        self._stepping = False
+        self._pending: dict[str, Any] = {}
         self.reset()
 
     # --- state ---------------------------------------------------------------------------
@@ -337,6 +342,40 @@ class Trainer:
         self.config = config
         self.optimizer.steps = steps
 
+    #: the settings :meth:`update` may change without starting over
+    LIVE_SETTINGS = ("lr", "l2", "schedule")
+
+    def update(self, **settings: Any) -> None:
+        """Change the learning rate, L2 strength or schedule of a run under way, keeping the
+        weights, the history and the optimizer's state: ``trainer.update(lr=0.1)``.
+
+        The change applies from the next step (a step already under way in another thread
+        finishes with the old settings); the schedule's position is the step count, so
+        ``lr`` is the new rate at step 0 of the same schedule.  Raises ``ValueError`` naming
+        the setting for anything else (those need a new trainer) or an invalid value.
+        """
+        other = sorted(set(settings) - set(self.LIVE_SETTINGS))
+        if other:
+            raise ValueError(f"{other[0]}: cannot change during a run; only "
+                             f"{', '.join(self.LIVE_SETTINGS)} can (start over for the rest)")
+        with self._settings_lock:
+            pending = {**self._pending, **settings}
+            dataclasses.replace(self.config, **pending).validate()
+            if self._stepping:
+                self._pending = pending
+            else:
+                self._pending = {}
+                self._apply_settings(pending)
+
+    def _apply_settings(self, settings: dict[str, Any]) -> None:
+        """Set validated live settings on the config (read by the loss, the graph's and the
+        columnar path's alike, at each step) and on the optimizer."""
+        if not settings:
+            return
+        self.config = dataclasses.replace(self.config, **settings)
+        self.optimizer.lr = float(self.config.lr)
+        self.optimizer.schedule = self.config.schedule
+
     @property
     def done(self) -> bool:
         return self.step_count >= self.config.steps
@@ -352,6 +391,17 @@ class Trainer:
 
         After an error nothing has changed: the parameters are those of the last good step.
         """
+        with self._settings_lock:
+            pending, self._pending = self._pending, {}
+            self._apply_settings(pending)
+            self._stepping = True
+        try:
+            return self._step()
+        finally:
+            with self._settings_lock:
+                self._stepping = False
+
+    def _step(self) -> StepEvent:
         cfg = self.config
         if self.done:
             raise RuntimeError(f"training is finished ({self.step_count} of {cfg.steps} steps); "

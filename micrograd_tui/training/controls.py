@@ -4,6 +4,10 @@ A field that does not hold a valid value is marked and gets its reason right bel
 (Input validators for the type, then ``TrainConfig.validate()`` for the rules between
 fields); the form posts :class:`TrainControls.ConfigChanged` only for a complete, valid
 configuration, so a bad value can never reach the trainer.
+
+A focused field says, before anything is changed, whether a change keeps the run going
+(:data:`LIVE_FIELDS`: from the next step) or starts it over; a field that does not apply to
+the chosen data set is disabled with the reason under it.
 """
 
 from __future__ import annotations
@@ -12,100 +16,20 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.validation import Integer, Number, ValidationResult, Validator
+from textual.validation import ValidationResult
 from textual.widgets import Input, Label, Select, Static
 
-from engine.data import DATASETS
-from engine.losses import LOSSES
-from engine.nn import ACTIVATIONS
-from engine.optim import OPTIMIZERS, SCHEDULES
-from engine.train import PRESETS, TrainConfig, parse_hidden
+from engine.train import PRESETS, TrainConfig
 
+from .fields import (FIELD_BY_NAME, FIELDS, LIVE_FIELDS, LIVE_HINT, RESET_HINT, Field,
+                     validators_for, disabled_reason, format_number, matching_preset)
 
-def matching_preset(config: TrainConfig) -> str | None:
-    """The name of the preset ``config`` is exactly, or None when it is none of them."""
-    return next((name for name, preset in PRESETS.items() if preset == config), None)
-
-
-class _LayerSizes(Validator):
-    """The Hidden field holds layer sizes as :func:`engine.train.parse_hidden` reads them;
-    the failure says what is wrong (``'x' is not a whole number; ...``)."""
-
-    def validate(self, value: str) -> ValidationResult:
-        try:
-            parse_hidden(value)
-        except ValueError as e:
-            return self.failure(str(e).removeprefix("hidden:").strip())
-        return self.success()
-
-
-def format_number(v: float) -> str:
-    """A float for a form field: ``0.1``, ``1e-05``, ``1.0``."""
-    return repr(float(v))
-
-
-@dataclass(frozen=True)
-class Field:
-    """One setting: the TrainConfig attribute, its label, and how to read and show it."""
-
-    name: str
-    label: str
-    kind: str  # "select", "int", "float", "layers"
-    options: tuple[str, ...] = ()
-    tooltip: str = ""
-
-    def parse(self, text: str) -> Any:
-        if self.kind == "int":
-            return int(text.strip())
-        if self.kind == "float":
-            return float(text.strip())
-        if self.kind == "layers":
-            return parse_hidden(text)
-        return text
-
-    def show(self, value: Any) -> str:
-        if self.kind == "float":
-            return format_number(value)
-        if self.kind == "layers":
-            return ",".join(str(n) for n in value)
-        return str(value)
-
-
-FIELDS: tuple[Field, ...] = (
-    Field("dataset", "Dataset", "select", tuple(DATASETS),
-          "Which points to learn; the description is in the help (F1)"),
-    Field("n_samples", "Samples", "int", tooltip="Number of data points"),
-    Field("noise", "Noise", "float", tooltip="How much the points are scattered"),
-    Field("test_fraction", "Test frac", "float",
-          tooltip="Share of points held out to measure test loss (0 = none)"),
-    Field("hidden", "Hidden", "layers",
-          tooltip="Hidden layer sizes, comma separated, e.g. 16,16"),
-    Field("activation", "Activation", "select", tuple(ACTIVATIONS),
-          tooltip="Nonlinearity of the hidden layers"),
-    Field("loss", "Loss", "select", tuple(LOSSES)),
-    Field("l2", "L2", "float", tooltip="Weight decay strength (0 = none)"),
-    Field("optimizer", "Optimizer", "select", tuple(OPTIMIZERS)),
-    Field("lr", "Learn rate", "float", tooltip="Learning rate at step 0"),
-    Field("schedule", "Schedule", "select", SCHEDULES,
-          tooltip="How the learning rate changes over the run"),
-    Field("batch_size", "Batch", "int", tooltip="Points per step (0 = all of them)"),
-    Field("steps", "Steps", "int", tooltip="Length of the run"),
-    Field("seed", "Seed", "int", tooltip="Seed for data, split and initial weights"),
-)
-FIELD_BY_NAME = {f.name: f for f in FIELDS}
-
-
-def _validators(field: Field) -> list:
-    if field.kind == "int":
-        return [Integer(failure_description="must be a whole number")]
-    if field.kind == "float":
-        return [Number(failure_description="must be a number")]
-    if field.kind == "layers":
-        return [_LayerSizes()]
-    return []
+__all__ = ["FIELDS", "FIELD_BY_NAME", "Field", "TrainControls", "format_number",
+           "matching_preset"]
 
 
 class TrainControls(VerticalScroll):
@@ -139,6 +63,19 @@ class TrainControls(VerticalScroll):
     }
     TrainControls .field-error.-shown {
         display: block;
+    }
+    TrainControls .field-hint {
+        display: none;
+        color: $text-muted;
+        text-style: italic;
+        padding-left: 1;
+        height: auto;
+    }
+    TrainControls .field-hint.-shown {
+        display: block;
+    }
+    TrainControls .field-hint.-reset {
+        color: $text-warning;
     }
     TrainControls .section {
         color: $text-accent;
@@ -193,9 +130,10 @@ class TrainControls(VerticalScroll):
                                  tooltip=field.tooltip or None)
                 else:
                     yield Input(field.show(value), id=f"field-{field.name}", compact=True,
-                                validators=_validators(field), tooltip=field.tooltip or None,
+                                validators=validators_for(field), tooltip=field.tooltip or None,
                                 select_on_focus=False)
             yield Static("", id=f"error-{field.name}", classes="field-error", markup=False)
+            yield Static("", id=f"hint-{field.name}", classes="field-hint", markup=False)
         yield Static("", id="error-form", classes="field-error", markup=False)
         yield Static("Files", classes="section")
         with Horizontal(classes="row"):
@@ -237,6 +175,39 @@ class TrainControls(VerticalScroll):
                 widget.value = field.show(value)
         self._show_errors({})
         self._show_preset()
+        self._show_applicable()
+
+    def _show_applicable(self) -> None:
+        """Disable the fields the chosen data set does not use, saying why."""
+        dataset = self.query_one("#field-dataset", Select).value
+        for name in ("n_samples", "noise"):
+            reason = disabled_reason(name, str(dataset))
+            self.query_one(f"#field-{name}").disabled = reason is not None
+            self._show_hint(name, reason or "")
+
+    def _show_hint(self, name: str, text: str, reset: bool = False) -> None:
+        hint = self.query_one(f"#hint-{name}", Static)
+        hint.update(text)
+        hint.set_class(bool(text), "-shown")
+        hint.set_class(reset, "-reset")
+
+    def hint_for(self, name: str) -> str:
+        """What changing field ``name`` does to a run (or why it is disabled)."""
+        reason = disabled_reason(name, str(self.query_one("#field-dataset", Select).value))
+        if reason:
+            return reason
+        return LIVE_HINT if name in LIVE_FIELDS else RESET_HINT
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        name = _field_name(event.widget)
+        if name is not None:
+            self._show_hint(name, self.hint_for(name), name not in LIVE_FIELDS)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        name = _field_name(event.widget)
+        if name is not None:
+            self._show_hint(name, disabled_reason(name, str(
+                self.query_one("#field-dataset", Select).value)) or "")
 
     def _show_preset(self) -> None:
         """Name the preset the form's configuration is, or show "choose…" if it is none."""
@@ -310,8 +281,13 @@ class TrainControls(VerticalScroll):
             event.stop()
             self.revalidate()
 
+    def on_mount(self) -> None:
+        self._show_applicable()
+
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
+        if event.select.id == "field-dataset":
+            self._show_applicable()
         if event.select.id == "preset":
             if event.value is not Select.NULL and event.value in PRESETS:
                 self.set_config(PRESETS[event.value])
@@ -321,4 +297,11 @@ class TrainControls(VerticalScroll):
 
     def focus_first(self) -> None:
         self.query_one("#field-dataset").focus()
+
+
+def _field_name(widget: object) -> str | None:
+    """The setting a form widget edits (None for the preset and the file paths)."""
+    wid = getattr(widget, "id", None) or ""
+    name = wid.removeprefix("field-")
+    return name if wid.startswith("field-") and name in FIELD_BY_NAME else None
 

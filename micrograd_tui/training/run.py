@@ -25,6 +25,7 @@ from engine.train import StepEvent, Trainer
 if TYPE_CHECKING:
     from textual.worker import Worker
 
+    from .neuron_maps import NeuronMaps
     from .view import ModelView
 
 #: progress messages per second, at most (each updates the status line)
@@ -42,7 +43,8 @@ MIN_VIEW_INTERVAL = 0.5
 
 @dataclass
 class TrainingProgressed(Message):
-    """Steps were done; ``view`` is a fresh model picture (or None)."""
+    """Steps were done; ``view`` is a fresh model picture (or None), ``inside`` the neurons'
+    pictures computed with it (or None)."""
 
     generation: int
     step_count: int
@@ -50,6 +52,7 @@ class TrainingProgressed(Message):
     speed: float
     view: ModelView | None = None
     view_cost: float = 0.0
+    inside: NeuronMaps | None = None
 
     def can_replace(self, message: Message) -> bool:
         # a newer progress report supersedes a queued one, unless that one has a picture
@@ -76,11 +79,13 @@ class TrainingStopped(Message):
 def run_steps(trainer: Trainer, max_steps: int | None, *, generation: int, idle: Event,
               post: Callable[[Message], object], cancelled: Callable[[], bool],
               picture: Callable[[], ModelView | None],
-              picture_interval: Callable[[], float]) -> None:
+              picture_interval: Callable[[], float],
+              inside: Callable[[], NeuronMaps | None] = lambda: None) -> None:
     """Train; report at most MESSAGE_RATE times a second; stop when ``cancelled()``.
 
     ``picture()`` computes the model picture, at most once every ``picture_interval()``
-    seconds (both are read at every report, so the screen may change them meanwhile).
+    seconds (both are read at every report, so the screen may change them meanwhile);
+    ``inside()`` computes the neurons' pictures at the same moments.
     Always ends by setting ``idle`` and posting :class:`TrainingStopped`; an exception from
     a step (a numeric overflow, a bad setting) is reported there, never raised.
     """
@@ -97,15 +102,16 @@ def run_steps(trainer: Trainer, max_steps: int | None, *, generation: int, idle:
                 break
             now = time.perf_counter()
             if now - last_post >= interval:
-                view, view_cost = None, 0.0
+                view, view_cost, maps = None, 0.0, None
                 if now - last_view >= picture_interval():
                     cpu = time.thread_time()
                     view = picture()
+                    maps = inside()
                     view_cost = time.thread_time() - cpu
                     last_view = now = time.perf_counter()
                 done = trainer.step_count - start_count
                 post(TrainingProgressed(generation, trainer.step_count, event,
-                                        done / (now - start), view, view_cost))
+                                        done / (now - start), view, view_cost, maps))
                 last_post = now
         else:
             reason = "done" if trainer.done else "paused"

@@ -9,7 +9,6 @@ the model as a program), the widgets (:mod:`.controls`, :mod:`.plots`, :mod:`.st
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from threading import Event
 
@@ -28,6 +27,8 @@ from ..widgets.nav_bar import NavBar
 from .controls import TrainControls
 from .file_keys import FileKeys
 from .help_text import HELP
+from .inside import InsideKeys
+from .neurons import NeuronPanel
 from .plots import AccuracyPlot, LossPlot, ModelPlot
 from .run import (RedrawPacer, Resume, RunControl, TrainingProgressed, TrainingStopped,
                   run_steps)
@@ -38,7 +39,7 @@ from .view import ModelView, ViewAxes, compute_view, draw_view, plot_points, vie
 WIDE = 110
 
 
-class TrainScreen(FileKeys, Screen):
+class TrainScreen(InsideKeys, FileKeys, Screen):
     """Training in the terminal."""
 
     HELP = HELP
@@ -82,6 +83,20 @@ class TrainScreen(FileKeys, Screen):
     TrainScreen.-form-hidden TrainControls {
         display: none;
     }
+    TrainScreen NeuronPanel {
+        display: none;
+        row-span: 2;
+    }
+    TrainScreen.-neurons NeuronPanel {
+        display: block;
+    }
+    TrainScreen.-neurons #loss-plot, TrainScreen.-neurons #accuracy-plot,
+    TrainScreen.-narrow.-neurons #model-plot {
+        display: none;
+    }
+    TrainScreen.-narrow.-neurons.-form-hidden #model-plot {
+        display: block;
+    }
     """
 
     BINDINGS = [
@@ -102,6 +117,8 @@ class TrainScreen(FileKeys, Screen):
                 tooltip="Open the model's graph for one input in the playground"),
         Binding("ctrl+b", "toggle_form", "Form", priority=True,
                 tooltip="Hide or show the settings form"),
+        Binding("ctrl+t", "toggle_neurons", "Neurons", priority=True,
+                tooltip="Show or hide what each neuron computes (2-D data)"),
     ]
 
     # --- set up -------------------------------------------------------------------------
@@ -128,6 +145,7 @@ class TrainScreen(FileKeys, Screen):
             with Vertical(id="train-main"):
                 yield TrainStatus(id="status")
                 with Grid(id="plots"):
+                    yield NeuronPanel(id="neurons")
                     yield LossPlot(id="loss-plot")
                     yield ModelPlot(id="model-plot")
                     yield AccuracyPlot(id="accuracy-plot")
@@ -208,6 +226,7 @@ class TrainScreen(FileKeys, Screen):
         view = compute_view(trainer, self._view_axes)
         self.pacer.view_cost = time.thread_time() - cpu
         self._draw_model_view(view, step=0)
+        self.refresh_neurons(new_data=True)
         self._show_status("ready")
 
     def _is_classification(self) -> bool:
@@ -283,7 +302,8 @@ class TrainScreen(FileKeys, Screen):
         run_steps(trainer, max_steps, generation=generation, idle=idle, post=self.post_message,
                   cancelled=lambda: stop.is_set() or worker.is_cancelled,
                   picture=lambda: compute_view(trainer, self._view_axes),
-                  picture_interval=lambda: pacer.view_interval)
+                  picture_interval=lambda: pacer.view_interval,
+                  inside=lambda: self.neuron_maps_for(trainer))
 
     def on_training_progressed(self, message: TrainingProgressed) -> None:
         if not self.run_control.is_current(message.generation):
@@ -292,6 +312,8 @@ class TrainScreen(FileKeys, Screen):
         self._show_status("running", message.speed)
         if message.view is not None:
             self._draw_model_view(message.view, message.event.step + 1)
+            if message.inside is not None:
+                self.show_neurons(message.inside)
             self.pacer.view_computed(message.view_cost)
             self.pacer.update_view_interval(self.model_plot.draw_cost)
         cost = self.loss_plot.draw_cost
@@ -318,6 +340,7 @@ class TrainScreen(FileKeys, Screen):
         self._show_status(message.reason, message.speed)
         self._redraw_history()
         self._draw_model_view(compute_view(t, self._view_axes), t.step_count)
+        self.refresh_neurons()
         for fn in self.run_control.take_after_stop():
             fn()
         if self.run_control.resume is not None and self.run_control.free:
@@ -362,19 +385,3 @@ class TrainScreen(FileKeys, Screen):
 
     def action_toggle_form(self) -> None:
         self.toggle_class("-form-hidden")
-
-    def on_train_controls_config_changed(self, message: TrainControls.ConfigChanged) -> None:
-        t = self.trainer
-        if t is not None and message.config == t.config:
-            return
-        if t is not None and self.run_control.free and self._only_steps_changed(t.config,
-                                                                              message.config):
-            # keep what was learned: a longer (or shorter) run of the same training
-            t.set_steps(message.config.steps)  # keeps weights and optimizer state
-            self._show_status("done" if t.done else "paused" if t.step_count else "ready")
-            return
-        self._new_trainer(message.config)
-
-    @staticmethod
-    def _only_steps_changed(old: TrainConfig, new: TrainConfig) -> bool:
-        return dataclasses.replace(old, steps=new.steps) == new

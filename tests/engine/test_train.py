@@ -411,3 +411,64 @@ def test_changing_the_number_of_steps_keeps_the_optimizer_state():
     assert not trainer.done and len(list(trainer.steps())) == 14
     with pytest.raises(ValueError, match="steps"):
         trainer.set_steps(0)
+
+
+LIVE = TrainConfig(dataset="moons", n_samples=40, noise=0.1, hidden=(5,), activation="tanh",
+                   loss="bce", l2=0.0, optimizer="momentum", lr=0.05, schedule="constant",
+                   steps=12, seed=7)
+
+
+@pytest.mark.parametrize("columnar", [True, False])
+def test_live_settings_change_the_next_steps_and_keep_the_run(columnar):
+    trainer = Trainer(LIVE, columnar=columnar)
+    before = list(trainer.steps(4))
+    velocity = list(trainer.optimizer.velocity)
+    weights = [p.data for p in trainer.model.parameters()]
+    trainer.update(lr=0.2, l2=0.01, schedule="linear")
+    assert trainer.step_count == 4 and trainer.history == before
+    assert trainer.optimizer.velocity == velocity
+    assert [p.data for p in trainer.model.parameters()] == weights
+    event = trainer.step()
+    assert event.step == 4
+    assert event.lr == pytest.approx(0.2 * (1 - 0.9 * 4 / 12))
+    # the loss of step 5 includes the new L2 term on the weights before that step
+    l2_term = 0.01 * sum(w * w for w in weights)
+    unchanged = Trainer(LIVE, columnar=columnar)
+    list(unchanged.steps(4))
+    assert event.loss == pytest.approx(unchanged.step().loss + l2_term, rel=1e-9)
+
+
+def test_live_settings_are_the_same_on_both_paths():
+    runs = []
+    for columnar in (True, False):
+        trainer = Trainer(LIVE, columnar=columnar)
+        list(trainer.steps(3))
+        trainer.update(lr=0.3, l2=1e-3)
+        runs.append(numbers(trainer.steps()))
+    assert runs[0] == runs[1]
+
+
+def test_a_live_change_during_a_step_waits_for_the_next_one():
+    trainer = Trainer(LIVE)
+    list(trainer.steps(2))
+    plain_step = trainer._step
+
+    def step_that_is_interrupted():
+        trainer.update(lr=0.5)  # as the UI thread would, while the step runs
+        return plain_step()
+
+    trainer._step = step_that_is_interrupted
+    assert trainer.step().lr == 0.05
+    trainer._step = plain_step
+    assert trainer.step().lr == 0.5 and trainer.config.lr == 0.5
+
+
+def test_only_live_settings_change_without_starting_over():
+    trainer = Trainer(LIVE)
+    with pytest.raises(ValueError, match="^hidden: cannot change during a run"):
+        trainer.update(hidden=(3,))
+    with pytest.raises(ValueError, match="^lr: must be > 0"):
+        trainer.update(lr=-1.0)
+    with pytest.raises(ValueError, match="^schedule: unknown schedule"):
+        trainer.update(schedule="sometimes")
+    assert trainer.config == LIVE
