@@ -21,6 +21,8 @@ from engine.value import Value
 from .model import CheckBlock, FitBlock, Step
 
 MAX_ANSWER_CHARS = 200
+#: the words of the problem "this wrong entry is the right answer"
+SAME_AS_ANSWER = "the right answer itself"
 
 #: the answer's functions: abs and sqrt, then every operation the engine calls by name
 _FUNCTIONS: dict[str, Callable[[float], float]] = {
@@ -262,8 +264,8 @@ def _wrong(check: CheckBlock, names: Mapping[str, object], solution: Solution) -
             continue
         if abs(value - solution.value) <= check.tolerance:
             solution.problems.append((entry.line, f"the wrong entry {entry.expression!r} is "
-                                                  f"{format_number(value)}, the right answer "
-                                                  "itself (within the tolerance)"))
+                                                  f"{format_number(value)}, {SAME_AS_ANSWER} "
+                                                  "(within the tolerance)"))
             continue
         solution.wrong.append((value, entry.message))
 

@@ -42,7 +42,7 @@ def validate_lesson(lesson: Lesson) -> None:
     """
     from engine.expr import ExprError, evaluate
 
-    from .answers import CheckError, solve
+    from .answers import SAME_AS_ANSWER, CheckError, solve
     from .fit import FitError, fit_block
     from .setups import SetupError, build_config
 
@@ -83,15 +83,24 @@ def validate_lesson(lesson: Lesson) -> None:
 
             def set_solution(check: CheckBlock = check, step: Step = step) -> None:
                 seen: set[tuple[int, str]] = set()
-                # a program that draws numbers is checked with several draws
-                for seed in range(DRAWS_CHECKED if _draws(check, step) else 1):
+                # a program that draws numbers is checked with several draws; a wrong entry
+                # that hits the answer by chance in one draw is fine (the answer is graded
+                # first), one that hits it in every draw is a mistake
+                draws = DRAWS_CHECKED if _draws(check, step) else 1
+                same: dict[int, list[str]] = {}
+                for seed in range(draws):
                     solution = solve(check, step, seed=seed)
                     if seed == 0:
                         check.solution = solution
                     for line, message in solution.problems:
-                        if (line, message) not in seen:
+                        if SAME_AS_ANSWER in message:
+                            same.setdefault(line, []).append(message)
+                        elif (line, message) not in seen:
                             seen.add((line, message))
                             problem(line, message)
+                for line, messages in same.items():
+                    if len(messages) == draws:
+                        problem(line, messages[0])
             guarded("check", check.line, set_solution)
 
 

@@ -345,6 +345,8 @@ class LessonsScreen(StepKeys, Screen):
         """Hide what the step does not offer; dim Next/Back at the ends."""
         step = self.step
         lesson = self.lesson
+        if action in ("next_step", "previous_step") and self.review is not None:
+            return True  # the next (or previous) check to review
         if action == "next_step":
             more_steps = step is not None and lesson is not None \
                 and self.step_index < len(lesson.steps) - 1
