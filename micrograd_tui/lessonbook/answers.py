@@ -338,7 +338,7 @@ def grade(check: CheckBlock, typed: str, solution: Solution | None = None) -> Ve
         return Verdict(True, given, f"Correct: {solution.text}.")
     for value, message in solution.wrong:
         if abs(given - value) <= check.tolerance:
-            return Verdict(False, given, f"Not quite: {format_number(given)}: {message}",
+            return Verdict(False, given, f"Not quite: {format_number(given)} — {message}",
                            diagnosed=True)
     return Verdict(False, given, f"Not quite: {format_number(given)} is not it.")
 
