@@ -102,8 +102,8 @@ class LessonsScreen(StepKeys, Screen):
                 tooltip="Ask this step again with new numbers", priority=True),
         Binding("ctrl+l", "toggle_list", "List", tooltip="Hide or show the list of lessons",
                 priority=True),
-        Binding("up", "scroll_step(-1)", "Scroll up", show=False),
-        Binding("down", "scroll_step(1)", "Scroll down", show=False),
+        Binding("up", "scroll_step(-1)", show=False),  # in the answer box too
+        Binding("down", "scroll_step(1)", show=False),
     ]
 
     def __init__(self, folder: Path | None = None) -> None:
