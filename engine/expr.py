@@ -7,6 +7,8 @@
     d = (a - c).tanh()    # functions and methods: every name in engine.ops.FUNCTIONS
     d / 2                 # a bare expression on the LAST line is the output, named "out"
 
+    w = rand(-3, 3)       # a number with one decimal place drawn from [-3, 3]: a leaf
+
 ``evaluate(source)`` runs a program and returns a :class:`Program`; ``parse(source)`` only
 checks it.  Both raise :class:`ExprError` (a ``ValueError``) and nothing else, with a
 1-based line and column in characters.
@@ -25,6 +27,11 @@ Decisions:
 * Labels: a node created by a statement is labelled with the assigned name; a node that
   already has a name keeps it (``x = a`` binds ``x`` to the node labelled ``a``), so a node
   keeps the first name it was given.  ``c += 1`` makes a new node labelled ``c``.
+* ``rand(lo, hi)`` (two numbers written out, lo <= hi) draws a multiple of 0.1 uniformly from
+  [lo, hi] and makes it a constant leaf.  ``evaluate(source, seed=...)`` draws the same numbers
+  for the same seed (an int or a str); without a seed each run draws fresh ones.
+  ``Program.draws`` lists what was drawn, and ``Program.shown_source()`` is the program with
+  each ``rand(...)`` replaced by the number drawn (what a learner is shown).
 * A bare expression is allowed only as the last statement; it means ``out = <expression>``.
 * Numeric errors point at the operator for ``+ - * / **`` and augmented assignments (the
   ``/`` of ``1/0``, the ``+=`` of ``c += ...``), at the function name for ``log(0)`` and at
@@ -37,16 +44,18 @@ from __future__ import annotations
 
 import ast
 import math
+import random
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .errors import ExprError, NumericError
-from .expr_check import BINOPS, CONSTRUCTOR, FUNCTIONS, OUTPUT_NAME, Limits, Text, read
+from .expr_check import (BINOPS, CONSTRUCTOR, FUNCTIONS, OUTPUT_NAME, RANDOM, Limits, Text,
+                         rand_range, read)
 from .gcpause import paused_gc
 from .value import OPS, Value, apply
 
 __all__ = [
-    "ExprError", "ExprNumericError", "Limits", "Program", "Statement", "evaluate", "parse",
+    "Draw", "ExprError", "ExprNumericError", "Limits", "Program", "Statement", "evaluate", "parse",
     "OUTPUT_NAME", "FUNCTIONS", "CONSTRUCTOR",
 ]
 
@@ -73,6 +82,23 @@ class Statement(NamedTuple):
     name: str
 
 
+class Draw(NamedTuple):
+    """One ``rand(lo, hi)`` of a program: where it is (1-based line, 0-based columns of the
+    call, end exclusive) and the number drawn."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    value: float
+
+
+def format_draw(value: float) -> str:
+    """A drawn number as the learner sees it (one decimal place, no ``-0.0``)."""
+    text = f"{value:.1f}"
+    return "0.0" if text == "-0.0" else text
+
+
 @dataclass
 class Program:
     """An evaluated program: its variables, in order of first assignment, and its output."""
@@ -82,6 +108,7 @@ class Program:
     output: Value
     statements: list[Statement]
     values: list[Value] = field(default_factory=list)   # what each statement assigned
+    draws: list[Draw] = field(default_factory=list)     # each rand(...) and what it drew
     _text: "Text | None" = field(default=None, repr=False, compare=False)
     _nodes: list[Value] = field(default_factory=list, repr=False, compare=False)
     _origin: dict[int, tuple[int, ast.expr | ast.stmt | None]] = field(default_factory=dict, repr=False,
@@ -94,6 +121,22 @@ class Program:
         except ArithmeticError as err:
             line, col = self._culprit()
             raise ExprNumericError(line, col, err, "in the backward pass: ") from err
+
+    def shown_source(self) -> str:
+        """The source with each ``rand(lo, hi)`` replaced by the number it drew."""
+        if not self.draws:
+            return self.source
+        lines = self.source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        for d in sorted(self.draws, reverse=True):  # right to left keeps columns valid
+            if d.line != d.end_line:  # a call split over lines: keep it as written
+                continue
+            text = lines[d.line - 1]
+            shown = format_draw(d.value)
+            before, after = text[:d.col].rstrip()[-1:], text[d.end_col:].lstrip()[:1]
+            if after in (".", "*") or (shown.startswith("-") and before not in ("", "=", "(")):
+                shown = f"({shown})"  # keeps it a valid program: (1.4).tanh(), 2*(-1.0)
+            lines[d.line - 1] = text[:d.col] + shown + text[d.end_col:]
+        return "\n".join(lines)
 
     def names_of(self, value: Value) -> list[str]:
         """The names bound to ``value`` now, in order of first assignment."""
@@ -138,7 +181,9 @@ def _children(node: ast.expr) -> tuple[ast.expr, ...]:
         return (node.operand,)
     if isinstance(node, ast.Call):
         func = node.func
-        return (func.value,) if isinstance(func, ast.Attribute) else (node.args[0],)
+        if isinstance(func, ast.Attribute):
+            return (func.value,)
+        return () if isinstance(func, ast.Name) and func.id == RANDOM else (node.args[0],)
     return ()
 
 
@@ -152,8 +197,10 @@ def _name(target: ast.expr) -> ast.Name:
 class _Evaluator:
     """Runs a checked tree.  Expressions are walked with an explicit stack (no recursion)."""
 
-    def __init__(self, text: Text, limits: Limits) -> None:
+    def __init__(self, text: Text, limits: Limits, seed: int | str | None = None) -> None:
         self.text = text
+        self.random = random.Random(seed)  # None: a fresh seed from the system
+        self.draws: list[Draw] = []
         self.max_nodes = limits.nodes
         self.variables: dict[str, Value] = {}
         self.nodes: list[Value] = []
@@ -188,7 +235,7 @@ class _Evaluator:
             self.variables[name] = value
             statements.append(Statement(pos[0], pos[1], name))
             values.append(value)
-        return Program(source, self.variables, values[-1], statements, values,
+        return Program(source, self.variables, values[-1], statements, values, self.draws,
                        self.text, self.nodes, self.origin)
 
     def expression(self, root: ast.expr) -> Value | float:
@@ -219,8 +266,8 @@ class _Evaluator:
             return self.variables[node.id]
         if isinstance(node, ast.BinOp):
             return self.binop(node, type(node.op), args[0], args[1])
-        x = args[0]
         if isinstance(node, ast.UnaryOp):
+            x = args[0]
             if isinstance(node.op, ast.UAdd):
                 return x
             return -x if isinstance(x, float) else self.record(-x, node)
@@ -229,6 +276,13 @@ class _Evaluator:
         # a call: a function, a method or Value(number)
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else _name(func).id
+        if name == RANDOM:
+            first, last = rand_range(node)
+            drawn = self.random.randint(first, last) / 10
+            self.draws.append(Draw(node.lineno, node.col_offset, node.end_lineno or node.lineno,
+                                   node.end_col_offset or node.col_offset, drawn))
+            return self.record(Value(drawn), node)
+        x = args[0]
         if name == CONSTRUCTOR:
             if isinstance(x, Value):  # engine.expr_check lets only numbers through
                 raise ExprError(*self.text.where(node), "Value() takes a number")
@@ -274,11 +328,14 @@ def parse(source: str, limits: Limits = DEFAULT_LIMITS) -> None:
     read(source, limits)
 
 
-def evaluate(source: str, limits: Limits = DEFAULT_LIMITS) -> Program:
+def evaluate(source: str, limits: Limits = DEFAULT_LIMITS, *,
+             seed: int | str | None = None) -> Program:
     """Run a program and return its variables and output; raises :class:`ExprError` only.
+
+    ``seed`` fixes what ``rand(lo, hi)`` draws (None: fresh numbers each run).
 
     The cyclic GC is paused meanwhile (see :mod:`engine.gcpause`): a program of 200,000
     nodes evaluates ~3x faster, in a time linear in its size."""
     text, tree = read(source, limits)
     with paused_gc():
-        return _Evaluator(text, limits).run(source, tree)
+        return _Evaluator(text, limits, seed).run(source, tree)

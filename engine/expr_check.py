@@ -35,9 +35,11 @@ from .expr_scan import Limits, Text, attr_position, scan
 from .ops import FUNCTIONS as _FUNCTION_OPS
 
 __all__ = ["ExprError", "Limits", "Text", "read", "OUTPUT_NAME", "FUNCTIONS", "CONSTRUCTOR",
-           "BINOPS"]
+           "BINOPS", "RANDOM", "rand_range"]
 
 OUTPUT_NAME = "out"
+#: ``rand(lo, hi)``: a number with one decimal place drawn uniformly from [lo, hi] (a leaf)
+RANDOM = "rand"
 #: the functions and methods of the language: every operation called by name (engine.ops)
 FUNCTIONS = tuple(_FUNCTION_OPS)
 CONSTRUCTOR = "Value"
@@ -46,8 +48,8 @@ BINOPS = {ast.Add: ("+", operator.add), ast.Sub: ("-", operator.sub),
           ast.Mult: ("*", operator.mul), ast.Div: ("/", operator.truediv),
           ast.Pow: ("**", operator.pow)}
 
-_CALLABLE = FUNCTIONS + (CONSTRUCTOR,)
-_CALLABLE_TEXT = f"{', '.join(FUNCTIONS)} and {CONSTRUCTOR}"
+_CALLABLE = FUNCTIONS + (CONSTRUCTOR, RANDOM)
+_CALLABLE_TEXT = f"{', '.join(FUNCTIONS)} and {CONSTRUCTOR} (and {RANDOM}(lo, hi))"
 _METHODS_TEXT = " ".join(f".{name}()" for name in FUNCTIONS)
 #: the problems found in one statement: (line, column, message); the first one is reported
 Problems = list[tuple[int, int, str]]
@@ -318,6 +320,12 @@ def _check_call(node: ast.Call, pos: tuple[int, int], defined: set[str], errors:
         kw = node.keywords[0]
         errors.append((kw.lineno, kw.col_offset + 1, "keyword arguments are not allowed"))
         return
+    if name == RANDOM:
+        try:
+            rand_range(node)
+        except ExprError as e:
+            errors.append((e.line, e.col, e.message))
+        return
     if len(node.args) != 1:
         errors.append((*pos, f"{name}() takes exactly one argument, e.g. {name}(x)"))
         return
@@ -329,3 +337,42 @@ def _check_call(node: ast.Call, pos: tuple[int, int], defined: set[str], errors:
                            "Value() takes a number, e.g. Value(2.0); use the value itself"))
             return
     stack.append(arg)
+
+
+def _literal(node: ast.expr) -> float | None:
+    """The value of a number literal, maybe negated (``-3``, ``2.5``), else None."""
+    sign = 1.0
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        sign = -1.0 if isinstance(node.op, ast.USub) else 1.0
+        node = node.operand
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+            and not isinstance(node.value, bool):
+        try:
+            value = sign * float(node.value)
+        except OverflowError:
+            return None
+        return value if math.isfinite(value) and abs(value) <= 1e12 else None
+    return None
+
+
+def rand_range(node: ast.Call) -> tuple[int, int]:
+    """The tenths ``rand(lo, hi)`` may draw: (ceil(10 lo), floor(10 hi)); raises ExprError."""
+    pos = (node.lineno, node.col_offset + 1)
+    if node.keywords or len(node.args) != 2:
+        raise ExprError(*pos, f"{RANDOM}() takes two numbers, e.g. {RANDOM}(-3, 3)")
+    bounds = []
+    for arg in node.args:
+        value = _literal(arg)
+        if value is None:
+            raise ExprError(arg.lineno, arg.col_offset + 1,
+                            f"{RANDOM}(lo, hi) takes numbers written out (at most 1e12), "
+                            f"e.g. {RANDOM}(-3, 3)")
+        bounds.append(value)
+    lo, hi = bounds
+    if lo > hi:
+        raise ExprError(*pos, f"{RANDOM}({lo:g}, {hi:g}): lo is greater than hi")
+    first, last = math.ceil(round(lo * 10, 6)), math.floor(round(hi * 10, 6))
+    if first > last:
+        raise ExprError(*pos, f"{RANDOM}({lo:g}, {hi:g}) has no number with one decimal place "
+                              "to draw: widen the range")
+    return first, last

@@ -70,6 +70,7 @@ class CheckPanel(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.check: CheckBlock | None = None
+        self.solution: Solution | None = None  # this attempt's answer
         self.wrong = 0
         self.level = NOTHING
         self.passed = False
@@ -84,20 +85,27 @@ class CheckPanel(Vertical):
         yield Static(id="check-feedback", markup=False)
 
     # --- showing a check -----------------------------------------------------------------
-    def show_check(self, check: CheckBlock | None, passed: bool = False) -> None:
-        """Show ``check`` (None hides the panel); ``passed``: answered right before."""
-        same = check is self.check
-        self.check = check
+    def show_check(self, check: CheckBlock | None, passed: bool = False,
+                   solution: Solution | None = None) -> None:
+        """Show ``check`` (None hides the panel); ``passed``: answered right before;
+        ``solution``: this attempt's answer (None: the one computed at load)."""
+        if solution is None and check is not None and isinstance(check.solution, Solution):
+            solution = check.solution
+        same = check is self.check and solution is self.solution
+        self.check, self.solution = check, solution
         self.display = check is not None
         if check is None:
             return
-        if not same:
+        if not same:  # a new check, or a new attempt with new numbers
             self.wrong, self.level, self._last = 0, NOTHING, None
             self.query_one(Input).value = ""
         self.passed = passed
         self.border_title = "Check ✓ passed" if passed else "Check"
         self.set_class(passed, "-passed")
-        self.query_one("#check-question", Static).update(Text(check.question))
+        question = check.question
+        if solution is not None and solution.drawn:
+            question += f"\n(numbers drawn for you: {', '.join(solution.drawn)})"
+        self.query_one("#check-question", Static).update(Text(question))
         self._render_feedback()
 
     @property
@@ -112,13 +120,15 @@ class CheckPanel(Vertical):
     def submit(self, typed: str) -> Verdict | None:
         if self.check is None:
             return None
-        verdict = grade(self.check, typed)
+        verdict = grade(self.check, typed, self.solution)
         self._last = verdict
         if verdict.correct is True:
             self.passed = True
             self.border_title = "Check ✓ passed"
             self.add_class("-passed")
-        elif verdict.correct is False:
+        elif verdict.correct is False and not verdict.diagnosed:
+            # a mistake the check foresaw gets its own message; any other one the hint, then
+            # the worked answer
             self.wrong += 1
             self.level = max(self.level, HINT if self.wrong == 1 else WORKED)
         self._render_feedback()
@@ -151,16 +161,31 @@ class CheckPanel(Vertical):
         if self.level >= HINT and check.hint and not (verdict and verdict.correct):
             lines.append(f"Hint: {check.hint}")
         if self.level >= WORKED and not (verdict and verdict.correct):
-            solution = check.solution
+            solution = self.solution
             if isinstance(solution, Solution):
                 lines.append(f"Answer: the engine computes {solution.text}.")
             if check.explain:
                 lines.append(check.explain)
         if not lines:
-            lines.append("Type your answer and press Enter. F6 shows a hint.")
-        elif verdict is not None and verdict.correct is False and self.level < WORKED:
-            lines.append("Try again, or press F6 for the worked answer.")
+            lines.append("Type your answer and press Enter. F6 shows a hint." if check.hint
+                         else "Type your answer and press Enter. F6 shows the worked answer.")
+        elif verdict is not None and verdict.correct is False:
+            lines.append(self.next_text())
         return "\n".join(lines)
+
+    def next_text(self) -> str:
+        """What happens next after a wrong answer, said truthfully."""
+        fresh = self.solution is not None and bool(self.solution.drawn)
+        if self.level >= WORKED:
+            return ("Type the answer to go on, or press Ctrl+R for new numbers." if fresh
+                    else "Type the answer to go on.")
+        f6 = "the hint" if self.level < HINT and self.check and self.check.hint \
+            else "the worked answer"
+        if self.wrong == 0:  # only diagnosed mistakes so far
+            return f"Try again (F6 shows {f6})."
+        which = ("the next wrong answer this check has no diagnosis for" if self.check
+                 and self.check.wrong else "another wrong answer")
+        return f"Try again: {which} shows the worked answer (F6 shows {f6} now)."
 
     def _render_feedback(self) -> None:
         feedback = self.query_one("#check-feedback", Static)

@@ -21,6 +21,8 @@ from engine.value import Value
 from .model import CheckBlock, FitBlock, Step
 
 MAX_ANSWER_CHARS = 200
+#: the words of the problem "this wrong entry is the right answer"
+SAME_AS_ANSWER = "the right answer itself"
 
 #: the answer's functions: abs and sqrt, then every operation the engine calls by name
 _FUNCTIONS: dict[str, Callable[[float], float]] = {
@@ -42,6 +44,12 @@ class Solution:
     expression: str
     #: variable name -> (data, grad) after backward (and the nudge), for the worked answer
     variables: dict[str, tuple[float, float]] = field(default_factory=dict)
+    #: the check's expected mistakes: (value, message), in the lesson's order
+    wrong: list[tuple[float, str]] = field(default_factory=list)
+    #: what ``rand(lo, hi)`` drew for this attempt, as "a = 1.7" (empty: nothing random)
+    drawn: list[str] = field(default_factory=list)
+    #: wrong entries that could not be computed or equal the answer (file line, message)
+    problems: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -58,6 +66,7 @@ class Verdict:
     correct: bool | None
     given: float | None
     message: str
+    diagnosed: bool = False  # a ``wrong`` entry of the check matched
 
 
 def format_number(x: float) -> str:
@@ -190,28 +199,36 @@ class CheckError(ValueError):
         self.message = message
 
 
-def solve(check: CheckBlock, step: Step | None = None) -> Solution:
-    """Compute ``check``'s answer with the engine (raises :class:`CheckError`)."""
+def block_seed(seed: int | None, line: int) -> int | None:
+    """The seed a program block draws with in an attempt (each block its own numbers; the
+    same block, shown in two steps, the same ones)."""
+    return None if seed is None else seed * 100_003 + line
+
+
+def solve(check: CheckBlock, step: Step | None = None, seed: int | None = None) -> Solution:
+    """Compute ``check``'s answer with the engine (raises :class:`CheckError`); ``seed``
+    fixes what ``rand(lo, hi)`` draws (see :func:`block_seed`)."""
     if check.source.strip():
-        return _solve_program(check, check.source, check.source_line)
+        return _solve_program(check, check.source, check.source_line, seed)
     if step is not None:
         if step.program is not None:
-            return _solve_program(check, step.program.source, step.program.line)
+            return _solve_program(check, step.program.source, step.program.line, seed)
         if step.fit is not None:
             return _solve_fit(check, step.fit)
         if step.program_context is not None:
-            return _solve_program(check, step.program_context.source, step.program_context.line)
+            return _solve_program(check, step.program_context.source, step.program_context.line,
+                                  seed)
         if step.fit_context is not None:
             return _solve_fit(check, step.fit_context)
     raise CheckError(check.line, "the check has no program of its own, and there is no "
                                  "program or fit block before it to use")
 
 
-def _solve_program(check: CheckBlock, source: str, line0: int) -> Solution:
-    from engine.expr import ExprError, evaluate
+def _solve_program(check: CheckBlock, source: str, line0: int, seed: int | None) -> Solution:
+    from engine.expr import ExprError, evaluate, format_draw
 
     try:
-        program = evaluate(source)
+        program = evaluate(source, seed=block_seed(seed, line0))
     except ExprError as e:
         raise CheckError(line0 + max(1, e.line), f"the check's program: {e.message}") from None
     try:
@@ -229,7 +246,28 @@ def _solve_program(check: CheckBlock, source: str, line0: int) -> Solution:
     variables = dict(program.variables)
     value = _answer(check, variables)
     shown = {name: (v.data, v.grad) for name, v in variables.items()}
-    return Solution(value, check.answer, shown)
+    solution = Solution(value, check.answer, shown)
+    drawn = {id(v) for v in program.values if v.is_leaf} if program.draws else set()
+    solution.drawn = [f"{name} = {format_draw(v.data)}" for name, v in variables.items()
+                      if id(v) in drawn and any(v.data == d.value for d in program.draws)]
+    _wrong(check, variables, solution)
+    return solution
+
+
+def _wrong(check: CheckBlock, names: Mapping[str, object], solution: Solution) -> None:
+    """Compute each ``wrong`` entry; a bad one is a problem, never a diagnosis."""
+    for entry in check.wrong:
+        try:
+            value = evaluate_expression(entry.expression, names)
+        except AnswerError as e:
+            solution.problems.append((entry.line, f"the wrong entry {entry.expression!r}: {e}"))
+            continue
+        if abs(value - solution.value) <= check.tolerance:
+            solution.problems.append((entry.line, f"the wrong entry {entry.expression!r} is "
+                                                  f"{format_number(value)}, {SAME_AS_ANSWER} "
+                                                  "(within the tolerance)"))
+            continue
+        solution.wrong.append((value, entry.message))
 
 
 def nudge(variables: Mapping[str, Value], step: float) -> None:
@@ -254,7 +292,9 @@ def _solve_fit(check: CheckBlock, fit: FitBlock) -> Solution:
                                      "check has no answer")
     names = result.names()  # type: ignore[attr-defined]
     value = _answer(check, names)
-    return Solution(value, check.answer, {})
+    solution = Solution(value, check.answer, {})
+    _wrong(check, names, solution)
+    return solution
 
 
 def names_used(text: str) -> set[str]:
@@ -288,9 +328,10 @@ def _answer(check: CheckBlock, names: Mapping[str, object]) -> float:
 
 # --- grading -------------------------------------------------------------------------------
 
-def grade(check: CheckBlock, typed: str) -> Verdict:
-    """Compare a typed answer with the computed one, within the check's tolerance."""
-    solution = check.solution
+def grade(check: CheckBlock, typed: str, solution: Solution | None = None) -> Verdict:
+    """Compare a typed answer with the computed one (``solution``: this attempt's, default
+    the check's own), within the check's tolerance; then with its expected mistakes."""
+    solution = solution if solution is not None else check.solution  # type: ignore[assignment]
     if not isinstance(solution, Solution):
         return Verdict(None, None, "This check has no computed answer.")
     try:
@@ -304,6 +345,10 @@ def grade(check: CheckBlock, typed: str) -> Verdict:
             return Verdict(None, None, f"Type a number, such as -1.5 or 3/2 ({_short(str(e))}).")
     if abs(given - solution.value) <= check.tolerance:
         return Verdict(True, given, f"Correct: {solution.text}.")
+    for value, message in solution.wrong:
+        if abs(given - value) <= check.tolerance:
+            return Verdict(False, given, f"Not quite: {format_number(given)} — {message}",
+                           diagnosed=True)
     return Verdict(False, given, f"Not quite: {format_number(given)} is not it.")
 
 

@@ -13,6 +13,8 @@ MARK_DONE = "✓"
 MARK_STARTED = "•"
 MARK_NEW = " "
 MARK_BROKEN = "✗"
+#: the id of the list's last entry, Review (the checks passed, asked again)
+REVIEW_ID = "review"
 
 
 def lesson_mark(lesson: Lesson, progress: LessonProgress) -> str:
@@ -64,6 +66,9 @@ class LessonList(OptionList):
                    id=f"lesson-{i}")
             for i, lesson in enumerate(lessons, 1)
         )
+        if lessons:
+            self.add_option(Option(Text("↻ Review passed checks", no_wrap=True,
+                                        overflow="ellipsis"), id=REVIEW_ID))
         if highlighted is not None and highlighted < len(lessons):
             self.highlighted = highlighted
 

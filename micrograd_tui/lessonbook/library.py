@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from .limits import MAX_LESSON_FILES, FolderBudget
-from .model import CheckBlock, FitBlock, Lesson, Problem, Step, TrainBlock
+from .model import CheckBlock, FitBlock, Lesson, Problem, ProgramBlock, Step, TrainBlock
 from .parse import parse_lesson
 
 
@@ -42,7 +42,7 @@ def validate_lesson(lesson: Lesson) -> None:
     """
     from engine.expr import ExprError, evaluate
 
-    from .answers import CheckError, solve
+    from .answers import SAME_AS_ANSWER, CheckError, solve
     from .fit import FitError, fit_block
     from .setups import SetupError, build_config
 
@@ -60,10 +60,14 @@ def validate_lesson(lesson: Lesson) -> None:
             problem(line, f"checking this {kind} block failed unexpectedly "
                           f"({type(e).__name__}: {_short(str(e))})")
 
+    failed: set[int] = set()  # program blocks that fail: their checks say nothing more
     for step in lesson.steps:
         program, train, fit, check = step.program, step.train, step.fit, step.check
         if program is not None and program.source.strip():
-            guarded("program", program.line, lambda: evaluate(program.source))
+            before = len(lesson.problems)
+            guarded("program", program.line, lambda: evaluate(program.source, seed=0))
+            if len(lesson.problems) > before:
+                failed.add(program.line)
         if train is not None and train.fields:
             def set_config(train: TrainBlock = train) -> None:
                 train.config = build_config(train)
@@ -73,9 +77,54 @@ def validate_lesson(lesson: Lesson) -> None:
                 fit.result = fit_block(fit)
             guarded("fit", fit.line, set_result)
         if check is not None and check.answer and check.question:
+            used = _program_of(check, step)
+            if used is not None and used.line in failed:
+                continue
+
             def set_solution(check: CheckBlock = check, step: Step = step) -> None:
-                check.solution = solve(check, step)
+                seen: set[tuple[int, str]] = set()
+                # a program that draws numbers is checked with several draws; a wrong entry
+                # that hits the answer by chance in one draw is fine (the answer is graded
+                # first), one that hits it in every draw is a mistake
+                draws = DRAWS_CHECKED if _draws(check, step) else 1
+                same: dict[int, list[str]] = {}
+                for seed in range(draws):
+                    solution = solve(check, step, seed=seed)
+                    if seed == 0:
+                        check.solution = solution
+                    for line, message in solution.problems:
+                        if SAME_AS_ANSWER in message:
+                            same.setdefault(line, []).append(message)
+                        elif (line, message) not in seen:
+                            seen.add((line, message))
+                            problem(line, message)
+                for line, messages in same.items():
+                    if len(messages) == draws:
+                        problem(line, messages[0])
             guarded("check", check.line, set_solution)
+
+
+#: how many draws ``lessons check`` runs a check whose program uses rand(lo, hi) with
+DRAWS_CHECKED = 5
+
+
+def _program_of(check: CheckBlock, step: Step) -> ProgramBlock | None:
+    """The program block a check without a program of its own runs (None: its own, a fit)."""
+    if check.source.strip():
+        return None
+    if step.program is not None:
+        return step.program
+    return step.program_context if step.fit is None else None
+
+
+def _draws(check: CheckBlock, step: Step) -> bool:
+    """Does the program a check runs call rand(lo, hi)?"""
+    from .attempt import uses_rand
+
+    if check.source.strip():
+        return uses_rand(check.source)
+    used = _program_of(check, step)
+    return used is not None and uses_rand(used.source)
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -105,19 +154,18 @@ def load_lesson(path: Path, key: str | None = None,
             path, 0, f"reading this lesson failed unexpectedly ({type(e).__name__}: "
                      f"{_short(str(e))})")])
     budget.bytes -= _size(path)  # read, whether it parses or not
-    if lesson.problems:
-        return lesson
     over = budget.charge(lesson)
     if over:
         lesson.problems.append(Problem(path, 0, over))
         return lesson
+    # a lesson with problems in its text still runs its blocks, so that one pass of
+    # ``lessons check`` finds every problem
     validate_lesson(lesson)
-    if not lesson.problems:
-        try:
-            check_render_limits(lesson)
-        except Exception as e:  # noqa: BLE001
-            lesson.problems.append(Problem(path, 0, f"checking how this lesson is shown failed "
-                                                    f"unexpectedly ({type(e).__name__})"))
+    try:
+        check_render_limits(lesson)
+    except Exception as e:  # noqa: BLE001
+        lesson.problems.append(Problem(path, 0, f"checking how this lesson is shown failed "
+                                                f"unexpectedly ({type(e).__name__})"))
     return lesson
 
 

@@ -69,14 +69,25 @@ one of each kind.
     ``first_loss``, ``final_loss``, ``parameters`` and ``pred1``, ``pred2``, ... (the trained
     model's predictions).
 
-    Keys: ``question`` and ``answer`` (required); ``tolerance`` (absolute, default 1e-3: the
+    Keys: ``question`` and ``answer`` (required); ``wrong`` (any number of lines
+    ``wrong: EXPRESSION => MESSAGE``: an expected mistake, computed like ``answer`` (it may
+    be a plain number), and the message shown when the typed answer matches it within the
+    tolerance, e.g. ``wrong: b.data => that is the local derivative alone; multiply by the
+    upstream gradient``); ``tolerance`` (absolute, default 1e-3: the
     typed answer is right when it is within it); ``hint`` (shown after a wrong answer);
-    ``explain`` (shown with the worked answer, after a second wrong answer); ``backward``
+    ``explain`` (shown with the worked answer, after a second wrong answer that no ``wrong``
+    entry diagnosed); ``backward``
     (how many backward passes, default 1; 0 for none; 2 or more add up gradients as if
     ``zero_grad`` was forgotten); ``nudge`` (after backward, every named leaf moves by
     ``nudge × its grad`` and the graph is recomputed: one step of gradient ascent, or
     descent with a negative nudge).  A value may continue on the next lines when they are
     indented.  The learner may type a number or simple arithmetic (``-3/2``).
+
+**Fresh numbers.**  A program may draw its inputs: ``a = rand(-3, 3)`` is a number with one
+decimal place drawn uniformly from [-3, 3].  Each attempt draws new ones (opening the lesson,
+Ctrl+R, a Review); the step shows the program with the numbers drawn, and the check's answer
+and ``wrong`` values are computed from the same numbers.  ``lessons check`` runs such a
+check with several draws.
 
 A lesson is UTF-8 text (a byte-order mark at the start is fine) in a regular file of at
 most 512 KB.  A fit block runs when the lesson loads, so it is limited to 300,000 rows ×
@@ -96,7 +107,7 @@ from typing import Union
 MAX_LESSON_BYTES = 512 * 1024
 
 FRONT_MATTER_KEYS = ("title", "summary", "order")
-CHECK_KEYS = ("question", "answer", "tolerance", "hint", "explain", "backward", "nudge")
+CHECK_KEYS = ("question", "answer", "wrong", "tolerance", "hint", "explain", "backward", "nudge")
 FIT_KEYS = ("inputs", "targets", "layers", "activation", "output_activation", "lr", "steps",
             "seed", "zero_grad")
 BLOCK_KINDS = ("program", "train", "fit", "check")
@@ -160,6 +171,15 @@ class FitBlock:
 
 
 @dataclass
+class WrongEntry:
+    """A ``wrong: EXPRESSION => MESSAGE`` line: an expected mistake and what to tell."""
+
+    expression: str
+    message: str
+    line: int
+
+
+@dataclass
 class CheckBlock:
     """A ```` ```check ````: a question whose answer the engine computes."""
 
@@ -175,6 +195,7 @@ class CheckBlock:
     explain: str = ""
     backward: int = 1
     nudge: float | None = None
+    wrong: list[WrongEntry] = field(default_factory=list)
     solution: object | None = None  # lessonbook.answers.Solution, once computed
 
     @property

@@ -10,7 +10,8 @@ import re
 from pathlib import Path
 
 from .model import (BLOCK_KINDS, CHECK_KEYS, FIT_KEYS, FRONT_MATTER_KEYS, MAX_LESSON_BYTES, Block,
-                    CheckBlock, Field, FitBlock, Lesson, Problem, ProgramBlock, Step, TrainBlock)
+                    CheckBlock, Field, FitBlock, Lesson, Problem, ProgramBlock, Step, TrainBlock,
+                    WrongEntry)
 
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})\s*([^\s`]*)(.*)$")
 _TEMPLATE = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*:\s*([^{}\s]+)\s*\}\}")
@@ -233,6 +234,7 @@ class _Parser:
 
     def _check(self, line: int, content: list[str]) -> CheckBlock:
         fields: dict[str, Field] = {}
+        wrongs: list[Field] = []
         k = 0
         last: Field | None = None
         while k < len(content):
@@ -252,7 +254,10 @@ class _Parser:
                     continue
                 break
             key = m.group(1)
-            if key in fields:
+            if key == "wrong":
+                last = Field(key, (m.group(2) or "").strip(), n)
+                wrongs.append(last)
+            elif key in fields:
                 self.problem(n, f"{key!r} is given twice (first on line {fields[key].line})")
             else:
                 last = fields[key] = Field(key, (m.group(2) or "").strip(), n)
@@ -272,6 +277,14 @@ class _Parser:
             if key in fields:
                 setattr(check, key, self._expand(fields[key].value, fields[key].line))
         check.answer = fields["answer"].value if "answer" in fields else ""
+        for f in wrongs:
+            expression, arrow, message = f.value.partition("=>")
+            if not arrow or not expression.strip() or not message.strip():
+                self.problem(f.line, "a wrong entry is 'wrong: EXPRESSION => MESSAGE', not "
+                                     f"{f.value!r}")
+                continue
+            check.wrong.append(WrongEntry(expression.strip(),
+                                          self._expand(message.strip(), f.line), f.line))
         if "tolerance" in fields:
             f = fields["tolerance"]
             try:

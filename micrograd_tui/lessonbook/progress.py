@@ -9,7 +9,9 @@ learner is told where it went; if it cannot even be moved, nothing is written ov
 from __future__ import annotations
 
 import json
+import math
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,9 +39,12 @@ class LessonProgress:
     seen: set[int] = field(default_factory=set)
     passed: set[str] = field(default_factory=set)
     current: int = 0
+    #: check id -> when it was last passed (seconds since the epoch; 0: before times were kept)
+    passed_at: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"seen": sorted(self.seen), "passed": sorted(self.passed), "current": self.current}
+        return {"seen": sorted(self.seen), "passed": sorted(self.passed), "current": self.current,
+                "passed_at": {k: self.passed_at[k] for k in sorted(self.passed_at)}}
 
     @classmethod
     def from_json(cls, d: Any) -> "LessonProgress":
@@ -53,7 +58,13 @@ class LessonProgress:
             raise ValueError("'passed' is not a list of check ids")
         if not isinstance(current, int) or isinstance(current, bool) or current < 0:
             raise ValueError("'current' is not a step number")
-        return cls(set(seen), set(passed), current)
+        passed_at = d.get("passed_at", {})
+        if not isinstance(passed_at, dict) or not all(
+                isinstance(t, (int, float)) and not isinstance(t, bool) and math.isfinite(t)
+                for t in passed_at.values()):
+            raise ValueError("'passed_at' is not an object of times")
+        return cls(set(seen), set(passed), current,
+                   {str(k): float(t) for k, t in passed_at.items() if k in passed})
 
 
 class ProgressStore:
@@ -135,12 +146,20 @@ class ProgressStore:
         self.last = key
         self.save()
 
-    def pass_check(self, key: str, check_id: str) -> None:
+    def pass_check(self, key: str, check_id: str, *, again: bool = False) -> None:
+        """Check ``check_id`` of lesson ``key`` is passed now; ``again``: a review passed it
+        once more (so it goes to the end of the review queue)."""
         entry = self._entry(key)
-        if check_id in entry.passed:
+        if check_id in entry.passed and not again:
             return
         entry.passed.add(check_id)
+        entry.passed_at[check_id] = time.time()
         self.save()
+
+    def passed_checks(self) -> list[tuple[float, str, str]]:
+        """Every passed check as (when, lesson key, check id), oldest first."""
+        return sorted((entry.passed_at.get(cid, 0.0), key, cid)
+                      for key, entry in self.lessons.items() for cid in entry.passed)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -27,11 +27,14 @@ def fit_table(block: FitBlock) -> str:
     return _fence("\n".join(lines), "text")
 
 
-def block_markdown(part: ProgramBlock | TrainBlock | FitBlock | CheckBlock, step: Step) -> str:
-    """The Markdown an interactive block of ``step`` is shown as ("" for none)."""
+def block_markdown(part: ProgramBlock | TrainBlock | FitBlock | CheckBlock, step: Step,
+                   sources: dict[int, str] | None = None) -> str:
+    """The Markdown an interactive block of ``step`` is shown as ("" for none); ``sources``:
+    programs as drawn in this attempt, by their first line (see :mod:`.attempt`)."""
+    sources = sources or {}
     out: list[str] = []
     if isinstance(part, ProgramBlock):
-        out.append(_fence(part.source, "python"))
+        out.append(_fence(sources.get(part.line, part.source), "python"))
         out.append(OPEN_PROGRAM_HINT)
     elif isinstance(part, TrainBlock):
         out.append(_fence(part.text, "yaml"))
@@ -44,22 +47,23 @@ def block_markdown(part: ProgramBlock | TrainBlock | FitBlock | CheckBlock, step
             out.append(table)
     elif isinstance(part, CheckBlock):
         if part.source.strip():
-            out.append(_fence(part.source, "python"))
+            out.append(_fence(sources.get(part.source_line, part.source), "python"))
             if step.program is None:
                 out.append(OPEN_PROGRAM_HINT)
         elif step.program is None and step.fit is None and step.program_context is not None:
             # the check is about a program of an earlier step: show it again
             out.append("The check is about this program:")
-            out.append(_fence(step.program_context.source, "python"))
+            context = step.program_context
+            out.append(_fence(sources.get(context.line, context.source), "python"))
             out.append(OPEN_PROGRAM_HINT)
     return "\n\n".join(out)
 
 
-def step_markdown(step: Step) -> str:
+def step_markdown(step: Step, sources: dict[int, str] | None = None) -> str:
     """The Markdown of one step (the check's question and answer box are shown separately)."""
     out: list[str] = []
     for part in step.parts:
-        text = part if isinstance(part, str) else block_markdown(part, step)
+        text = part if isinstance(part, str) else block_markdown(part, step, sources)
         if text:
             out.append(text)
     return "\n\n".join(out) + "\n"

@@ -22,35 +22,14 @@ from .progress import ProgressStore
 from .render import step_markdown
 from .answer_box import CheckPanel
 from .answers import grads_asked
-from .lesson_list import LessonList
+from .lesson_list import REVIEW_ID, LessonList
 from ..messages import OpenProgram, OpenTrainSetup
 from ..widgets.nav_bar import NavBar
+from .attempt import Attempt, new_seed, step_attempt
+from .help_text import HELP
+from .step_keys import StepKeys
 
-HELP = """\
-# Lessons
-
-Guided lessons, from the derivative of a function to a trained classifier. Each lesson is a
-few short **steps**; page through them with **PgDn** (or Ctrl+N: next) and **PgUp** (back), or
-Page Down / Page Up.
-
-* A step with a program: **Ctrl+O** opens it in the playground, where you can run backward and
-  look at every gradient.
-* A step with a training setup: **Ctrl+T** opens it in the trainer.
-* A step with a **check**: type your answer (a number; `-3/2` works too) and press **Enter**.
-  The answer was computed by the engine from the step's program. After a wrong answer you get
-  a hint; after a second one, the worked answer. **F6** shows them whenever you like.
-
-The list on the left marks lessons you finished (✓: every step seen, every check passed) and
-started (•). **Tab** moves between the list, the text and the answer box; **Enter** in the list
-opens a lesson. Your progress is saved as you go.
-
-Teachers: `micrograd-tui --lessons DIR` opens your own folder of lessons, and
-`micrograd-tui lessons check DIR` checks them. A lesson with a problem is marked ✗ in the list;
-open it to read what is wrong.
-"""
-
-
-class LessonsScreen(Screen):
+class LessonsScreen(StepKeys, Screen):
     """Guided lessons (loaded and checked off the UI thread, with a progress line)."""
 
     @dataclass
@@ -98,19 +77,34 @@ class LessonsScreen(Screen):
     LessonsScreen #step-body {
         margin: 0;
     }
+    LessonsScreen #step-problems {
+        height: auto;
+        padding: 0 1;
+        color: $warning;
+    }
     """
 
     BINDINGS = [
         # keys that mean something harmless elsewhere: ctrl+b and ctrl+g would recompute or
         # zero the gradients on the playground, one F-key away
-        Binding("pagedown,ctrl+n", "next_step", "Next", tooltip="The next step", priority=True),
-        Binding("pageup", "previous_step", "Back", tooltip="The previous step", priority=True),
+        Binding("pagedown", "page_down", "Next", tooltip="Scroll a long step, then the next step",
+                priority=True),
+        Binding("ctrl+n", "next_step", "Next", tooltip="The next step", priority=True,
+                show=False),
+        Binding("pageup", "page_up", "Back", tooltip="Scroll a long step up, then the previous "
+                "step", priority=True),
         Binding("ctrl+o", "open_program", "Open program",
                 tooltip="Open this step's program in the playground", priority=True),
         Binding("ctrl+t", "open_setup", "Open setup",
                 tooltip="Open this step's training setup in the trainer", priority=True),
         Binding("f6", "reveal", "Hint", tooltip="Show the hint, then the worked answer",
                 priority=True),
+        Binding("ctrl+r", "new_numbers", "New numbers",
+                tooltip="Ask this step again with new numbers", priority=True),
+        Binding("ctrl+l", "toggle_list", "List", tooltip="Hide or show the list of lessons",
+                priority=True),
+        Binding("up", "scroll_step(-1)", show=False),  # in the answer box too
+        Binding("down", "scroll_step(1)", show=False),
     ]
 
     def __init__(self, folder: Path | None = None) -> None:
@@ -124,6 +118,11 @@ class LessonsScreen(Screen):
         self.step_index = 0
         self.loading_lessons = True
         self._notified_save_error = False
+        self.seed = new_seed()  # this attempt's: what rand(lo, hi) draws
+        self.attempt: Attempt | None = None
+        self.review: list | None = None  # the Review queue while reviewing
+        self.review_pos = 0
+        self._shown = 0  # how many step texts were asked for (the latest one is revealed)
 
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -134,12 +133,16 @@ class LessonsScreen(Screen):
                 yield Static(id="step-title", markup=False)
                 with VerticalScroll(id="step-scroll"):
                     yield Markdown(id="step-body")
+                    yield Static(id="step-problems", markup=False)
                 yield CheckPanel(id="check")
         yield Footer(compact=True, show_command_palette=False)  # ^p is on the top line
 
     def on_mount(self) -> None:
         self.sub_title = "Lessons"
         self.query_one(LessonList).border_title = "Lessons"
+        self.query_one("#step-problems").display = False
+        if self.app.size.width < 100:  # at 80 columns the step needs the room
+            self.query_one(LessonList).display = False
         self.load()
 
     def load(self) -> None:
@@ -180,7 +183,7 @@ class LessonsScreen(Screen):
     def _show_loading(self, done: int, total: int) -> None:
         text = f"Loading lessons… {done}/{total}" if total else "Loading lessons…"
         self.query_one("#step-title", Static).update(Text(text))
-        self.query_one("#step-body", Markdown).update(f"{text}\n")
+        self._set_body(f"{text}\n")
         self.query_one(CheckPanel).show_check(None)
 
     def on_lessons_screen_loaded(self, event: Loaded) -> None:
@@ -229,6 +232,8 @@ class LessonsScreen(Screen):
 
     def open_lesson(self, index: int, step: int | None = None) -> None:
         """Show lesson ``index`` at ``step`` (None: where the learner left it)."""
+        self.review = None
+        self.seed = new_seed()  # a new attempt: new numbers
         self.lesson_index = index
         lesson = self.lessons[index]
         self.query_one(LessonList).highlighted = index
@@ -245,19 +250,19 @@ class LessonsScreen(Screen):
             return
         self.step_index = max(0, min(index, len(lesson.steps) - 1))
         step = lesson.steps[self.step_index]
-        shown = step_markdown(step)
+        self.attempt = step_attempt(step, self.seed)
+        shown = step_markdown(step, self.attempt.sources)
         refused = refuse_to_render(shown)  # lessons over the limits are broken; a last guard
         if refused:
             shown = f"## This step is too big to show\n\n{refused}\n"
-        self.query_one("#step-body", Markdown).update(shown)
-        self.query_one("#step-scroll", VerticalScroll).scroll_home(animate=False)
+        self._set_body(shown)
         if self.progress is not None:
             self.progress.visit(lesson.key, self.step_index)
             self._after_save()
         passed = (self.progress is not None and step.check is not None
                   and step.check.id in self.progress.lesson(lesson.key).passed)
         panel = self.query_one(CheckPanel)
-        panel.show_check(step.check, passed)
+        panel.show_check(step.check, passed, self.attempt.solution)
         self._update_title()
         self._update_mark()
         self.refresh_bindings()
@@ -281,7 +286,8 @@ class LessonsScreen(Screen):
             title.update(Text(f"{self.lesson_index + 1}. {lesson.display_title}: broken"))
             return
         n = len(lesson.steps)
-        title.update(Text(f"{self.lesson_index + 1}. {lesson.display_title} · step "
+        title.update(Text(f"{self.review_title()}{self.lesson_index + 1}. "
+                          f"{lesson.display_title} · step "
                           f"{self.step_index + 1} of {n}", no_wrap=True, overflow="ellipsis"))
 
     def _update_mark(self) -> None:
@@ -291,10 +297,11 @@ class LessonsScreen(Screen):
                                                    self.progress.lesson(lesson.key))
 
     def _show_broken(self, lesson: Lesson) -> None:
-        problems = "\n".join(str(p) for p in lesson.problems)
-        self.query_one("#step-body", Markdown).update(
-            "## This lesson could not be loaded\n\nIt is skipped until these problems are "
-            f"fixed (`micrograd-tui lessons check` lists them too):\n\n```text\n{problems}\n```\n")
+        # plain text that wraps at the pane's edge (a code block would cut long lines)
+        problems = "\n".join(str(p) for p in sorted(lesson.problems, key=lambda p: p.line))
+        self._set_body("## This lesson could not be loaded\n\nIt is skipped until these "
+                       "problems are fixed (`micrograd-tui lessons check` lists them too):\n",
+                       problems)
         self.query_one(CheckPanel).show_check(None)
         self._update_title()
         self.refresh_bindings()
@@ -302,8 +309,7 @@ class LessonsScreen(Screen):
 
     def _show_folder_problems(self) -> None:
         problems = "\n".join(str(p) for p in self.folder_problems) or "no lessons"
-        self.query_one("#step-body", Markdown).update(
-            f"## No lessons to show\n\n```text\n{problems}\n```\n")
+        self._set_body("## No lessons to show\n", problems)
         self.query_one(CheckPanel).show_check(None)
         self._update_title()
 
@@ -320,7 +326,9 @@ class LessonsScreen(Screen):
     # --- events ------------------------------------------------------------------------------
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option_index != self.lesson_index or self.lesson is None or self.lesson.broken:
+        if event.option.id == REVIEW_ID:
+            self.start_review()
+        elif event.option_index != self.lesson_index or self.lesson is None or self.lesson.broken:
             self.open_lesson(event.option_index)
         else:
             self.show_step(self.step_index)
@@ -329,7 +337,7 @@ class LessonsScreen(Screen):
         event.stop()
         lesson = self.lesson
         if event.correct and lesson is not None and self.progress is not None:
-            self.progress.pass_check(lesson.key, event.check.id)
+            self.progress.pass_check(lesson.key, event.check.id, again=self.review is not None)
             self._after_save()
             self._update_mark()
 
@@ -338,6 +346,8 @@ class LessonsScreen(Screen):
         """Hide what the step does not offer; dim Next/Back at the ends."""
         step = self.step
         lesson = self.lesson
+        if action in ("next_step", "previous_step") and self.review is not None:
+            return True  # the next (or previous) check to review
         if action == "next_step":
             more_steps = step is not None and lesson is not None \
                 and self.step_index < len(lesson.steps) - 1
@@ -351,11 +361,13 @@ class LessonsScreen(Screen):
             return step is not None and step.train is not None and step.train.config is not None
         if action == "reveal":
             return step is not None and step.check is not None
+        if action == "new_numbers":
+            return step is not None and self.attempt is not None and self.attempt.random
         return True
 
     def action_next_step(self) -> None:
         lesson = self.lesson
-        if lesson is None:
+        if lesson is None or self.review_move(1):
             return
         if not lesson.broken and self.step_index < len(lesson.steps) - 1:
             self.show_step(self.step_index + 1)
@@ -364,7 +376,7 @@ class LessonsScreen(Screen):
 
     def action_previous_step(self) -> None:
         lesson = self.lesson
-        if lesson is None:
+        if lesson is None or self.review_move(-1):
             return
         if not lesson.broken and self.step_index > 0:
             self.show_step(self.step_index - 1)
@@ -379,7 +391,7 @@ class LessonsScreen(Screen):
             passed = self.progress is not None and step.check is not None and \
                 step.check.id in self.progress.lesson(self.lesson.key).passed
             quiz = grads_asked(step.check.answer) if step.check and not passed else ()
-            self.post_message(OpenProgram(step.playground_source, quiz=quiz))
+            self.post_message(OpenProgram(self.playground_source(step), quiz=quiz))
 
     def action_open_setup(self) -> None:
         step = self.step

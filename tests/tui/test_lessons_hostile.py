@@ -38,7 +38,8 @@ def title(app) -> str:
 
 
 def body(app) -> str:
-    return app.screen.query_one("#step-body", Markdown).source
+    return app.screen.query_one("#step-body", Markdown).source + "\n" + str(
+        app.screen.query_one("#step-problems", Static).render())  # a broken lesson's problems
 
 
 def marks(app) -> dict[str, str]:

@@ -19,6 +19,8 @@ async def loaded(pilot) -> None:
     """Wait until the lessons have loaded (in a thread) and are shown."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    await pilot.app.workers.wait_for_complete()  # the first step's text is built
+    await pilot.pause()
 
 
 def open_step(title: str, step: int):
@@ -27,6 +29,8 @@ def open_step(title: str, step: int):
         screen = pilot.app.screen
         index = next(i for i, le in enumerate(screen.lessons) if le.title == title)
         screen.open_lesson(index, step)
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()  # the step's text is built
         await pilot.pause()
 
     return run_before
@@ -62,3 +66,29 @@ def test_worked_answer_120x40(snap_compare) -> None:
 
     assert snap_compare(MicrogradApp(start_mode="lessons"), terminal_size=(120, 40),
                         run_before=run_before)
+
+
+RANDOM = Path(__file__).parent.parent / "lessons" / "fixtures" / "random"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_a_check_with_drawn_numbers_after_a_diagnosed_answer(snap_compare, monkeypatch,
+                                                             size) -> None:
+    """The program shows the numbers drawn, the question repeats them, and a foreseen mistake
+    gets its message (the list is hidden at 80 columns, shown at 120)."""
+    from micrograd_tui.lessonbook import screen as lessons_screen, step_keys
+
+    for module in (lessons_screen, step_keys):
+        monkeypatch.setattr(module, "new_seed", lambda: 5)
+
+    async def run_before(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        a = pilot.app.screen.attempt.solution.variables["a"][0]
+        await pilot.press(*str(a), "enter")
+        await pilot.pause()
+
+    assert snap_compare(MicrogradApp(start_mode="lessons", lessons_dir=RANDOM),
+                        terminal_size=size, run_before=run_before)
