@@ -27,6 +27,7 @@ from ..messages import OpenProgram, OpenTrainSetup
 from ..widgets.nav_bar import NavBar
 from .attempt import Attempt, new_seed, step_attempt
 from .help_text import HELP
+from .styles import SCREEN_CSS
 from .step_keys import StepKeys
 
 class LessonsScreen(StepKeys, Screen):
@@ -52,37 +53,7 @@ class LessonsScreen(StepKeys, Screen):
         progress: ProgressStore
 
     HELP = HELP
-    DEFAULT_CSS = """
-    LessonsScreen #lessons-body {
-        height: 1fr;
-    }
-    LessonsScreen #lesson-main {
-        width: 1fr;
-        height: 1fr;
-    }
-    LessonsScreen #step-title {
-        height: 1;
-        padding: 0 1;
-        background: $boost;
-        text-style: bold;
-    }
-    LessonsScreen #step-scroll {
-        height: 1fr;
-        padding: 0 1;
-        scrollbar-size-vertical: 1;
-    }
-    LessonsScreen #step-scroll:focus {
-        background: $boost;
-    }
-    LessonsScreen #step-body {
-        margin: 0;
-    }
-    LessonsScreen #step-problems {
-        height: auto;
-        padding: 0 1;
-        color: $warning;
-    }
-    """
+    DEFAULT_CSS = SCREEN_CSS
 
     BINDINGS = [
         # keys that mean something harmless elsewhere: ctrl+b and ctrl+g would recompute or
