@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import types
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from .operation import Op, rule
 
@@ -61,10 +61,10 @@ def closure_op(symbol: str, base: Op | None, closure: Callable[[], None] | None)
         raise UnknownForward(f"the derivative of {symbol!r} is your _backward closure; "
                              "it has no formula the engine can read")
 
-    op = ClosureOp.__new__(ClosureOp, symbol, name=f"{symbol}, your own _backward", arity=-1,
+    op = cast(ClosureOp, ClosureOp.__new__(ClosureOp, symbol, name=f"{symbol}, your own _backward", arity=-1,
                            forward=forward, derivative=derivative,
                            formula=rule(f"d {symbol}/d input: computed by your own _backward "
-                                        "closure (the engine does not read it)"))
+                                        "closure (the engine does not read it)")))
     op.closure = closure
     op.base = base
     op.function = False

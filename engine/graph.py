@@ -97,7 +97,7 @@ def backward(root: Value) -> list[Value]:
             for child in prev:
                 child.grad += g
         elif op.__class__ is ClosureOp:
-            op.run(node)  # type: ignore[attr-defined]
+            op.run(node)
         elif len(prev) == 1:
             child = prev[0]
             child.grad += op.derivative(node.data, child.data)[0] * g
