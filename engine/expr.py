@@ -115,8 +115,11 @@ class Program:
                                                           compare=False)
 
     def backward(self) -> None:
-        """Back-propagate from the output; a numeric failure is an ExprNumericError."""
+        """Back-propagate from the output, every grad of the program set to 0 first (so a
+        second call shows the same numbers; ``output.backward()`` adds into the leaves).
+        A numeric failure is an ExprNumericError."""
         try:
+            self.output.zero_grad()
             self.output.backward()
         except ArithmeticError as err:
             line, col = self._culprit()

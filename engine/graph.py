@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from .errors import NumericError
+from .closure_op import ClosureOp
 from .gcpause import paused_gc
 from .value import ADD, DOT, MUL, NEURON, SUM, Value
 
@@ -47,23 +48,20 @@ def topological_order(root: Value) -> list[Value]:
     return order
 
 
-def backward(root: Value, *, accumulate: bool = False) -> list[Value]:
+def backward(root: Value) -> list[Value]:
     """Back-propagate from ``root``; returns the topological order it used.
 
-    Every node's grad is reset first (leaves too, unless ``accumulate``), then
-    ``root.grad = 1`` and each node, from ``root`` down, adds ``local × grad`` to its
-    inputs, with the local derivatives from its operation's description.
+    The interior nodes' grads are reset first; the leaves keep theirs and the pass adds to
+    them, as in PyTorch (zero them first to start from 0).  Then ``root.grad`` gets 1 (added,
+    if ``root`` is itself a leaf) and each node, from ``root`` down, adds ``local × grad`` to
+    its inputs, with the local derivatives from its operation's description (or the node's
+    own ``_backward`` closure, for an operation written micrograd's way).
     """
     order = topological_order(root)
-    if accumulate:
-        for node in order:
-            if node._prev:
-                node.grad = 0.0
-        root.grad += 1.0  # (a leaf root keeps what it had)
-    else:
-        for node in order:
+    for node in order:
+        if node._prev:
             node.grad = 0.0
-        root.grad = 1.0
+    root.grad += 1.0
     for node in reversed(order):
         prev = node._prev
         if not prev:
@@ -98,6 +96,8 @@ def backward(root: Value, *, accumulate: bool = False) -> list[Value]:
         elif op is SUM:
             for child in prev:
                 child.grad += g
+        elif op.__class__ is ClosureOp:
+            op.run(node)
         elif len(prev) == 1:
             child = prev[0]
             child.grad += op.derivative(node.data, child.data)[0] * g
@@ -127,7 +127,17 @@ def propagate_generic(node: Value) -> list[tuple[Value, float, float]]:
     if not -_INF < g < _INF:
         raise _grad_error(node)
     out = []
-    for child, d in zip(node._prev, node._op.local(node)):
+    op = node._op
+    if isinstance(op, ClosureOp):  # the user's closure: its shares are what it added
+        before = [child.grad for child in node._prev]
+        op.run(node)
+        for child, b in zip(node._prev, before):
+            contribution = child.grad - b
+            if not -_INF < child.grad < _INF:
+                raise _grad_error(child)
+            out.append((child, contribution / g if g else 0.0, contribution))
+        return out
+    for child, d in zip(node._prev, op.local(node)):
         contribution = d * g
         total = child.grad + contribution
         if not -_INF < total < _INF:

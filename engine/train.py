@@ -431,6 +431,12 @@ class Trainer:
                 try:
                     graph_scores = [forward(x)[0] for x in xs]
                     loss = self._loss_fn(graph_scores, ys, params, cfg.l2)
+                    # backward() adds into the leaves: the parameters and inputs start at 0
+                    for p in params:
+                        p.grad = 0.0
+                    for row in xs:
+                        for xi in row:
+                            xi.grad = 0.0
                     loss.backward()
                 except NumericError as e:
                     self._batch_rng.setstate(rng_state)

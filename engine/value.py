@@ -14,8 +14,10 @@ so code written for karpathy/micrograd that prints ``v._op`` keeps working).
 from __future__ import annotations
 
 import math
-from typing import Callable, Iterable, Sequence, cast
+from functools import partial
+from typing import Any, Callable, Iterable, Sequence, SupportsIndex, cast
 
+from .closure_op import ClosureOp, closure_op
 from .errors import NumericError
 from .ops import (ADD, DIV, DOT, EXP, FUNCTIONS, LEAF, LOG, MUL, NEG, NEURON, OPS, POW, RELU,
                   SIGMOID, SUB, SUM, TANH, Op, _finite, find_op, pow_const_op)
@@ -56,7 +58,9 @@ _new = object.__new__
 class Value:
     """A scalar with a gradient, and the graph of operations that produced it."""
 
-    __slots__ = ("data", "grad", "_prev", "_op", "label")
+    # __dict__: attributes of your own (``p.m = 0``), as on micrograd's Value; it costs one
+    # pointer per node while unused (the 10**6-node chain stays under 200 bytes per node)
+    __slots__ = ("data", "grad", "_prev", "_op", "label", "__dict__")
 
     data: float
     grad: float
@@ -64,13 +68,27 @@ class Value:
     _op: Op
     label: str
 
-    def __init__(self, data: float, label: str = "", _children: Iterable["Value"] = (),
-                 _op: str = "") -> None:
+    def __init__(self, data: float, _children: "Iterable[Value] | str" = (), _op: "str | Iterable[Value]" = "",
+                 label: str = "") -> None:
+        """``Value(data, _children=(), _op='', label='')``, micrograd's order.
+
+        A ``str`` second argument is a label (``Value(2.0, "a")``, this engine's older order
+        ``Value(data, label, _children, _op)``): inputs are a tuple or list, never a string.
+        """
+        if isinstance(_children, str):  # the older order: Value(data, label, _children, _op)
+            if not isinstance(_op, (tuple, list)) and (_op != "" or label):
+                raise TypeError(f"Value({data!r}, {_children!r}, ...): a str second argument is "
+                                "the label, then come the inputs (a tuple) and the operation; "
+                                "the signature is Value(data, _children=(), _op='', label='')")
+            label, _children, _op = _children, (() if _op == "" else _op), label
         if not isinstance(label, str):
             raise TypeError(f"a Value's label must be a str, not {type(label).__name__} "
-                            "(the signature is Value(data, label=''))")
+                            "(the signature is Value(data, _children=(), _op='', label=''))")
         self.data = _as_float(data)
         self.grad = 0.0
+        if isinstance(_children, str) or not isinstance(_op, str):
+            raise TypeError("Value(data, _children=(), _op='', label=''): _children is a tuple of "
+                            f"Values, _op a str, not {type(_children).__name__} and {type(_op).__name__}")
         self._prev = tuple(_children)
         self._op = _known_op(_op, self._prev)
         self.label = label
@@ -200,17 +218,57 @@ class Value:
         return _unary(SIGMOID, self)
 
     # --- gradients -------------------------------------------------------------------
-    def backward(self, *, accumulate: bool = False) -> None:
-        """Fill ``grad`` of every node this value depends on with d(self)/d(node).
+    def backward(self) -> None:
+        """Add d(self)/d(leaf) to the ``grad`` of every leaf (input, parameter) this value
+        depends on, as PyTorch and micrograd do: call ``zero_grad()`` first to start from 0.
 
-        Gradients are recomputed from zero, so calling ``backward()`` twice gives the same
-        gradients, not doubled ones.  With ``accumulate=True`` the leaves (inputs and
-        parameters) keep what they had and this pass adds to it: call it once per loss to
-        sum the gradients of several losses.
+        The grads of the interior nodes are recomputed from zero at every call, so two calls
+        give exactly twice the leaves' gradients (micrograd's second call, which keeps the
+        interior grads, gives wrong ones).  Summing the gradients of several losses is one
+        ``backward()`` per loss.
         """
         from .graph import backward
 
-        backward(self, accumulate=accumulate)
+        backward(self)
+
+    @property
+    def _backward(self) -> Callable[[], None]:
+        """micrograd's per-node closure: pass this node's grad on to its inputs.
+
+        Setting it (``out._backward = fn``, micrograd's way to write an operation) makes
+        ``backward()`` call ``fn`` for this node; built-in operations need no closure.
+        """
+        op = self._op
+        if isinstance(op, ClosureOp) and op.closure is not None:
+            return op.closure
+        return partial(_local_backward, self)
+
+    @_backward.setter
+    def _backward(self, fn: Callable[[], None]) -> None:
+        if not callable(fn):
+            raise TypeError(f"_backward must be a function taking no arguments, not {type(fn).__name__}")
+        op = self._op
+        base = op.base if isinstance(op, ClosureOp) else None if op is LEAF else op
+        self._op = closure_op(op.symbol, base, fn)
+
+    # --- copies and pickles: iterative, see engine.graph_copy ------------------------
+    def __reduce_ex__(self, protocol: SupportsIndex) -> Any:
+        from .graph_copy import reduce_value
+
+        return reduce_value(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "Value":
+        from .graph_copy import deepcopy_value
+
+        return deepcopy_value(self, memo)
+
+    def __copy__(self) -> "Value":
+        """A new node with the same inputs, numbers and attributes (not a copy of the graph)."""
+        v: Value = _new(Value)
+        v.data, v.grad, v._prev, v._op, v.label = self.data, self.grad, self._prev, self._op, self.label
+        if self.__dict__:
+            v.__dict__.update(self.__dict__)
+        return v
 
     def zero_grad(self) -> None:
         """Set the grad of this value and of everything it depends on to 0."""
@@ -237,22 +295,32 @@ del _name, _fn_op
 
 def _known_op(op: object, children: tuple[Value, ...]) -> Op:
     """The operation of a node made from outside (``Value(..., _children, _op)``), its
-    number of inputs checked.  An unknown symbol is refused here, and only here."""
+    number of inputs checked.  A symbol the engine does not know (or inputs without a
+    symbol, micrograd's default) is a :class:`ClosureOp`: the node's ``_backward``, which
+    micrograd-style code sets next, gives its derivative."""
     if isinstance(op, Op):
         found = op
     elif isinstance(op, str):
         known = find_op(op)
-        if known is None:
-            raise ValueError(f"unknown operation {op!r}: one of {', '.join(OPS)} or **k")
+        if known is None or (known is LEAF and children):
+            return closure_op(op, None, None)
         found = known
     else:
         raise TypeError(f"_op must be an operation's symbol (str), not {type(op).__name__}")
-    if found is LEAF:
-        if children:
-            raise ValueError("a Value with inputs needs the operation that combined them (_op)")
-    else:
+    if found is not LEAF:
         found.check_inputs(len(children))
     return found
+
+
+def _local_backward(node: Value) -> None:
+    """One node's share of backward (what micrograd's ``node._backward()`` does)."""
+    g = node.grad
+    op = node._op
+    if isinstance(op, ClosureOp):
+        op.run(node)
+        return
+    for child, d in zip(node._prev, op.local(node)):
+        child.grad += d * g
 
 
 def _lift(x: object) -> Value:

@@ -235,7 +235,7 @@ def _solve_program(check: CheckBlock, source: str, line0: int, seed: int | None)
         if check.backward >= 1:
             program.backward()
         for _ in range(1, check.backward):
-            program.output.backward(accumulate=True)  # as if zero_grad was forgotten
+            program.output.backward()  # adds into the leaves: as if zero_grad was forgotten
         if check.nudge is not None:
             nudge(program.variables, check.nudge)
     except ExprError as e:

@@ -194,7 +194,10 @@ def run_fit(spec: FitSpec) -> FitResult:
         for k in range(spec.steps):
             loss = forward()
             losses.append(loss.data)
-            loss.backward(accumulate=not spec.zero_grad)
+            if spec.zero_grad:
+                for p in params:
+                    p.grad = 0.0
+            loss.backward()  # adds into the parameters' grads (they pile up without zero_grad)
             for p in params:
                 p.data += -spec.lr * p.grad
         losses.append(forward().data)

@@ -58,7 +58,9 @@ class BackwardKeys:
         try:
             if self.program is not None and root is self.program.output:
                 self.program.backward()  # its errors point at a line and column
-            else:
+            else:  # zero first, so pressing Backward twice shows the same numbers
+                for node in order:
+                    node.grad = 0.0
                 root.backward()
         except ArithmeticError as error:
             self._values_changed()

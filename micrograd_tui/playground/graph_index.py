@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from engine.gcpause import paused_gc
 from engine.graph import topological_order
 from engine.value import Value
 
@@ -141,15 +142,18 @@ class GraphIndex:
     _position: dict[int, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        order = self.order = topological_order(self.root)
-        self._position = {id(v): i for i, v in enumerate(order)}
-        self._names = _names(order, self.variables or {})
-        users: dict[int, list[tuple[Value, int]]] = {}
-        for node in order:
-            for i, child in enumerate(node._prev):
-                users.setdefault(id(child), []).append((node, i))
-        self._users = users
-        self._home = _homes(self.root)
+        # many small dicts, lists and tuples per node: the cyclic GC would rescan them again
+        # and again on a big graph (nothing here makes a cycle)
+        with paused_gc():
+            order = self.order = topological_order(self.root)
+            self._position = {id(v): i for i, v in enumerate(order)}
+            self._names = _names(order, self.variables or {})
+            users: dict[int, list[tuple[Value, int]]] = {}
+            for node in order:
+                for i, child in enumerate(node._prev):
+                    users.setdefault(id(child), []).append((node, i))
+            self._users = users
+            self._home = _homes(self.root)
 
     # --- facts about one node ---------------------------------------------------------
     def __len__(self) -> int:

@@ -1,6 +1,6 @@
 """Walking the backward pass one node at a time, forward and back.
 
-Plain Python (no Textual).  :class:`BackwardStepper` starts like ``backward()`` does (every
+Plain Python (no Textual).  :class:`BackwardStepper` starts like the Backward key does (every
 grad 0, the root's grad 1), then each :meth:`~BackwardStepper.forward` runs one node's local
 backward with :func:`engine.graph.propagate_generic`, in reverse topological order, and
 describes it with the actual numbers::
@@ -9,7 +9,7 @@ describes it with the actual numbers::
 
 :meth:`~BackwardStepper.back` undoes the last step exactly (it restores the grads it
 changed), so a learner can go back and forth.  After the last step every grad equals what
-``backward()`` gives.
+``backward()`` gives from zeroed grads.
 """
 
 from __future__ import annotations
@@ -84,7 +84,8 @@ class BackwardStepper:
         return self.nodes[self.position] if self.position < self.total else None
 
     def start(self) -> None:
-        """Zero every grad and seed the root with 1, as ``backward()`` begins."""
+        """Zero every grad and seed the root with 1, as the Backward key begins (it zeroes,
+        then ``backward()``, which resets the interior nodes and adds into the leaves)."""
         for node in self.order:
             node.grad = 0.0
         self.root.grad = 1.0

@@ -42,6 +42,7 @@ def test_l2_adds_alpha_times_sum_of_squares():
         plain = fn(s, [1.0, -1.0]).data
         with_l2 = fn(s, [1.0, -1.0], params, alpha=0.01)
         assert with_l2.data == pytest.approx(plain + 0.01 * 13.0)
+        with_l2.zero_grad()
         with_l2.backward()
         assert [p.grad for p in params] == pytest.approx([0.04, -0.06])
 
@@ -168,6 +169,7 @@ def test_every_optimizer_minimises_a_quadratic(name):
     opt = make_optimizer(name, [x], 0.1, schedule="constant", steps=500)
     for k in range(300):
         loss = (x - 3.0) * (x - 3.0)
+        opt.zero_grad()
         loss.backward()
         opt.step(k)
     assert x.data == pytest.approx(3.0, abs=1e-2)

@@ -126,6 +126,7 @@ def test_fast_backward_paths_agree_with_the_operation_descriptions():
     x, y, z = Value(1.5), Value(-2.0), Value(0.3)
     nodes = [x * y + z, fused_neuron([x, y], [z, x], y), (x - y) / z, (x * y).tanh() ** 2]
     for root in nodes:
+        root.zero_grad()  # backward adds into the leaves
         order = backward(root)
         fast = [n.grad for n in order]
         for n in order:
@@ -164,25 +165,35 @@ def test_a_node_used_twice_has_two_children_and_gradient_two():
     assert a.grad == 2.0
 
 
-def test_backward_twice_gives_the_same_gradients_not_doubled():
-    # micrograd issue #53
+def test_backward_twice_gives_exactly_twice_the_leaf_gradients():
+    # PyTorch's rule; micrograd's second call (issue #53) keeps the interior grads and
+    # gives wrong leaf grads: here the interior nodes start again from 0
     a, b = Value(2.0), Value(-3.0)
-    out = (a * b + a).tanh()
+    mid = a * b + a
+    out = mid.tanh()
     out.backward()
-    first = (a.grad, b.grad)
+    first = (a.grad, b.grad, mid.grad)
     out.backward()
-    assert (a.grad, b.grad) == first
+    assert (a.grad, b.grad) == (2 * first[0], 2 * first[1])
+    assert mid.grad == first[2]
+    out.zero_grad()
+    out.backward()
+    assert (a.grad, b.grad) == first[:2]
 
 
-def test_gradients_of_several_losses_can_be_accumulated_explicitly():
+def test_gradients_of_several_losses_add_up_until_zero_grad():
     w = Value(0.5)
     l1 = w * 3.0
     l2 = (w * w) * 2.0
     l1.backward()
-    l2.backward(accumulate=True)
-    assert w.grad == pytest.approx(3.0 + 4 * 0.5)
-    l2.backward()  # without accumulate: just l2's gradient again
-    assert w.grad == pytest.approx(2.0)
+    l2.backward()
+    assert w.grad == 3.0 + 4 * 0.5
+    l2.zero_grad()
+    l2.backward()
+    assert w.grad == 2.0
+    w.grad = 10.0  # a grad set beforehand is added to, too
+    l1.backward()
+    assert w.grad == 13.0
 
 
 def test_relu_derivative_at_zero_is_zero():
@@ -350,13 +361,18 @@ def test_division_by_a_tiny_number_backpropagates_or_fails_clearly():
 
 def test_micrograd_style_construction_keeps_the_operation():
     a = Value(3.0)
-    y = Value(9.0, "", (a,), "**2")
+    y = Value(9.0, (a,), "**2")  # micrograd's order: Value(data, _children, _op, label)
     y.backward()
     assert a.grad == 6.0
-    with pytest.raises(ValueError, match="unknown operation"):
-        Value(1.0, "", (a,), "ReLU")
-    with pytest.raises(TypeError, match="label"):
-        Value(1.0, (a,))
+    old = Value(9.0, "y", (a,), "**2")  # the older order, label second, still reads
+    assert (old.label, old._prev, old._op) == ("y", (a,), "**2")
+    assert Value(2.0, "b").label == "b"
+    named = Value(1.0, (a,), "ReLU", "r")  # a symbol the engine does not know is allowed
+    assert (named.label, str(named._op)) == ("r", "ReLU")
+    with pytest.raises(TypeError, match="a str second argument is the label"):
+        Value(1.0, "x", label="y")
+    with pytest.raises(TypeError, match="label must be a str"):
+        Value(1.0, (a,), "+", 3)
 
 
 def test_a_data_field_set_to_nan_is_caught_at_the_next_operation():
@@ -370,7 +386,7 @@ def test_a_data_field_set_to_nan_is_caught_at_the_next_operation():
 def test_accumulating_into_a_leaf_root_adds():
     a = Value(2.0)
     a.backward()
-    a.backward(accumulate=True)
+    a.backward()
     assert a.grad == 2.0
 
 

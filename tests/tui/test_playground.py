@@ -557,3 +557,35 @@ async def test_rows_keep_their_numbers_whole_at_80x24():
             cut_names += "…" in text
         assert cut_names  # the names are what gave way
         assert any("↪ c#1" in text for text in drawn)
+
+
+async def test_pressing_backward_twice_shows_the_same_gradients():
+    # backward() adds into the leaves; the Backward key zeroes first, so nothing piles up
+    app = MicrogradApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        for _ in range(2):
+            await pilot.press("ctrl+b")
+            await pilot.pause()
+            assert row_text(screen.tree, "a").endswith("138.8338")
+            assert screen.program.variables["b"].grad == pytest.approx(645.5773, abs=1e-4)
+
+
+def test_the_inspector_shows_a_micrograd_style_operation_as_the_users_own_closure():
+    import math
+
+    from engine import Value
+    from micrograd_tui.playground.inspector import describe
+
+    x = Value(0.5, label="x")
+    out = Value(math.sin(x.data), (x,), "mysin", "s")
+
+    def _backward() -> None:
+        x.grad += math.cos(x.data) * out.grad
+    out._backward = _backward
+    root = out * 2.0
+    root.backward()
+    index = GraphIndex(root)
+    text = describe(index, out).plain
+    assert "s  = mysin(x)" in text and "your own _backward" in text
