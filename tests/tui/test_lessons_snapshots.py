@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from textual.widgets import Input
+
 from micrograd_tui.app import MicrogradApp
 from micrograd_tui.lessonbook.progress import ENV_DATA_DIR
 
@@ -13,6 +15,17 @@ from micrograd_tui.lessonbook.progress import ENV_DATA_DIR
 @pytest.fixture(autouse=True)
 def fresh_progress(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "data"))
+
+
+async def steady(pilot) -> None:
+    """The picture a learner sees once things settle: every step text built and revealed,
+    and no blinking cursor (its phase depends on timing, not on the app)."""
+    for _ in range(2):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    for box in pilot.app.screen.query(Input):
+        box.cursor_blink = False
+    await pilot.pause()
 
 
 async def loaded(pilot) -> None:
@@ -29,9 +42,7 @@ def open_step(title: str, step: int):
         screen = pilot.app.screen
         index = next(i for i, le in enumerate(screen.lessons) if le.title == title)
         screen.open_lesson(index, step)
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()  # the step's text is built
-        await pilot.pause()
+        await steady(pilot)  # the step's text is built
 
     return run_before
 
@@ -42,7 +53,7 @@ def test_first_lesson_after_a_wrong_answer_80x24(snap_compare) -> None:
         await pilot.press("ctrl+n")
         await pilot.pause()
         await pilot.press("1", "3", "enter")
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(MicrogradApp(start_mode="lessons"), terminal_size=(80, 24),
                         run_before=run_before)
@@ -62,7 +73,7 @@ def test_worked_answer_120x40(snap_compare) -> None:
     async def run_before(pilot) -> None:
         await open_step("A tanh neuron", 2)(pilot)
         await pilot.press("0", "enter", "1", "2", "enter")
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(MicrogradApp(start_mode="lessons"), terminal_size=(120, 40),
                         run_before=run_before)
@@ -88,7 +99,7 @@ def test_a_check_with_drawn_numbers_after_a_diagnosed_answer(snap_compare, monke
         await pilot.app.workers.wait_for_complete()
         a = pilot.app.screen.attempt.solution.variables["a"][0]
         await pilot.press(*str(a), "enter")
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(MicrogradApp(start_mode="lessons", lessons_dir=RANDOM),
                         terminal_size=size, run_before=run_before)
