@@ -89,7 +89,8 @@ def test_3_local_derivatives_come_from_the_engine(lessons) -> None:
     for symbol in ("+", "*", "tanh", "-", "/", "exp", "log", "relu", "sigmoid"):
         assert OPS[symbol].formula in text
     assert "{{" not in text
-    assert answers(lessons[3]) == pytest.approx([-3.0, 1 - math.tanh(0.5) ** 2, 3 * 2.0 ** 2])
+    x = lessons[3].checks[2].solution.variables["x"][0]  # drawn at random
+    assert answers(lessons[3]) == pytest.approx([-3.0, 1 - math.tanh(0.5) ** 2, 3 * x ** 2])
 
 
 def test_4_chain_rule_by_hand(lessons) -> None:
@@ -218,7 +219,8 @@ def test_12_the_training_loop_lowers_the_loss(lessons) -> None:
     # the answer is the loss the lecture's own loop reaches with these settings
     expected = lecture_loop(lr=0.05, steps=20, seed=1)
     assert expected < 0.5  # the loop really learned: the untrained loss is several times this
-    assert answers(lessons[12]) == pytest.approx([-0.4, 0.5 - 0.05 * 3, math.sqrt(expected / 4)],
+    p = lessons[12].checks[1].solution.variables["p"][0]  # drawn at random
+    assert answers(lessons[12]) == pytest.approx([-0.4, p - 0.05 * 3, math.sqrt(expected / 4)],
                                                  rel=1e-9, abs=1e-12)
     assert math.sqrt(expected / 4) == pytest.approx(0.11, abs=0.005)  # "about 0.11"
 
@@ -327,4 +329,5 @@ def test_20_a_fused_neuron_has_the_fine_graphs_local_derivatives(lessons) -> Non
     assert [wi.grad for wi in w] == grads(p, "w1", "w2", "w3")
     assert [xi.grad for xi in x] == grads(p, "x1", "x2", "x3")
     assert b.grad == v["b"].grad == 1.0
-    assert answers(lessons[20]) == pytest.approx([2.0, 0.5, -0.15])
+    x3 = lessons[20].checks[0].solution.variables["x3"][0]  # drawn at random
+    assert answers(lessons[20]) == pytest.approx([x3, 0.5, -0.15])
