@@ -29,13 +29,15 @@ import ast
 import math
 import operator
 from dataclasses import dataclass
+from typing import Mapping
 
 from .errors import ExprError
 from .expr_scan import Limits, Text, attr_position, scan
+from .operation import Op
 from .ops import FUNCTIONS as _FUNCTION_OPS
 
 __all__ = ["ExprError", "Limits", "Text", "read", "OUTPUT_NAME", "FUNCTIONS", "CONSTRUCTOR",
-           "BINOPS"]
+           "BINOPS", "Vocabulary", "vocabulary"]
 
 OUTPUT_NAME = "out"
 #: the functions and methods of the language: every operation called by name (engine.ops)
@@ -46,9 +48,43 @@ BINOPS = {ast.Add: ("+", operator.add), ast.Sub: ("-", operator.sub),
           ast.Mult: ("*", operator.mul), ast.Div: ("/", operator.truediv),
           ast.Pow: ("**", operator.pow)}
 
-_CALLABLE = FUNCTIONS + (CONSTRUCTOR,)
-_CALLABLE_TEXT = f"{', '.join(FUNCTIONS)} and {CONSTRUCTOR}"
-_METHODS_TEXT = " ".join(f".{name}()" for name in FUNCTIONS)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The names a program may call: the engine's functions, plus a session's own
+    operations (``engine.user_ops``) when the caller passes them to ``read(..., ops=...)``."""
+
+    functions: tuple[str, ...]
+    #: how many arguments each function takes (1 unless an extra operation says otherwise)
+    arity: Mapping[str, int]
+
+    @property
+    def callable(self) -> tuple[str, ...]:
+        return self.functions + (CONSTRUCTOR,)
+
+    @property
+    def callable_text(self) -> str:
+        return f"{', '.join(self.functions)} and {CONSTRUCTOR}"
+
+    @property
+    def methods_text(self) -> str:
+        return " ".join(f".{name}()" for name in self.functions if self.arity.get(name, 1) == 1)
+
+
+_BUILTIN = Vocabulary(FUNCTIONS, {})
+
+
+def vocabulary(ops: Mapping[str, Op] | None = None) -> Vocabulary:
+    """The language's functions with ``ops`` (name -> operation) added; names of the
+    engine's own functions, of ``Value`` and of ``out`` cannot be taken."""
+    if not ops:
+        return _BUILTIN
+    for name in ops:
+        if name in _BUILTIN.callable or name == OUTPUT_NAME:
+            raise ValueError(f"{name!r} is already a name of the language: choose another name")
+    return Vocabulary(FUNCTIONS + tuple(ops), {name: op.arity for name, op in ops.items()})
+
 #: the problems found in one statement: (line, column, message); the first one is reported
 Problems = list[tuple[int, int, str]]
 _OTHER_BINOPS = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<",
@@ -57,10 +93,12 @@ _OTHER_BINOPS = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift:
 
 # --- reading -------------------------------------------------------------------------
 
-def read(source: object, limits: Limits = Limits()) -> tuple[Text, ast.Module]:
+def read(source: object, limits: Limits = Limits(),
+         ops: Mapping[str, Op] | None = None) -> tuple[Text, ast.Module]:
     """Every check that needs no evaluation: raw text, parse, allow-list, names.
 
-    Returns the normalized text (``\\r\\n`` and ``\\r`` become ``\\n``) and the checked tree;
+    ``ops``: a session's own operations (name -> operation), callable like the built-in
+    functions (``softplus(x)``, ``x.softplus()``, ``f(a, b)`` for two inputs).  Returns the normalized text (``\\r\\n`` and ``\\r`` become ``\\n``) and the checked tree;
     raises :class:`ExprError` with the position of the first problem.
     """
     if not isinstance(source, str):
@@ -90,7 +128,7 @@ def read(source: object, limits: Limits = Limits()) -> tuple[Text, ast.Module]:
         raise ExprError(line, col, message) from None
     except (RecursionError, MemoryError, ValueError, OverflowError):
         raise ExprError(1, 1, "program too complex to read") from None
-    _check(tree, text, limits)
+    _check(tree, text, limits, vocabulary(ops))
     return text, tree
 
 
@@ -125,10 +163,10 @@ _REFUSED_STMT = {
 }
 
 
-def _refusal(node: ast.AST, table: dict[str, str], kind: str) -> str:
+def _refusal(node: ast.AST, table: dict[str, str], kind: str, vocab: Vocabulary = _BUILTIN) -> str:
     name = type(node).__name__
     return table.get(name) or f"{kind} not allowed ({name}): only assignments, numbers, " \
-                               f"names, + - * / ** and {_CALLABLE_TEXT}"
+                               f"names, + - * / ** and {vocab.callable_text}"
 
 
 @dataclass(frozen=True)
@@ -160,7 +198,7 @@ def _assigned_later(name: str, index: int, line: int, first: dict[str, Assignmen
     return f" (it is assigned later, on line {later.line})"
 
 
-def _check(tree: ast.Module, text: Text, limits: Limits) -> None:
+def _check(tree: ast.Module, text: Text, limits: Limits, vocab: Vocabulary) -> None:
     body = tree.body
     if not body:
         raise ExprError(1, 1, "the program is empty: assign a value, e.g. a = 2.0")
@@ -192,10 +230,11 @@ def _check(tree: ast.Module, text: Text, limits: Limits) -> None:
                                "allowed on the last line (it becomes the output, "
                                f"'{OUTPUT_NAME}'): assign it, e.g. x = ..."))
         else:
-            raise ExprError(st.lineno, st.col_offset + 1, _refusal(st, _REFUSED_STMT, "statement"))
+            raise ExprError(st.lineno, st.col_offset + 1,
+                            _refusal(st, _REFUSED_STMT, "statement", vocab))
         if target is not None:
-            _check_target(target, st, defined, first, index, errors)
-        _check_expr(st.value, text, defined, first, index, errors)
+            _check_target(target, st, defined, first, index, errors, vocab)
+        _check_expr(st.value, text, defined, first, index, errors, vocab)
         if errors:
             raise ExprError(*min(errors))
         # (a target that is not a name was refused above)
@@ -203,14 +242,15 @@ def _check(tree: ast.Module, text: Text, limits: Limits) -> None:
 
 
 def _check_target(target: ast.expr, st: ast.stmt, defined: set[str],
-                  first: dict[str, Assignment], index: int, errors: Problems) -> None:
+                  first: dict[str, Assignment], index: int, errors: Problems,
+                  vocab: Vocabulary) -> None:
     pos = (target.lineno, target.col_offset + 1)
     if isinstance(target, ast.Attribute):
         errors.append((*attr_position(target), f"setting attributes (.{target.attr}) is not allowed"))
     elif not isinstance(target, ast.Name):
         what = _REFUSED_EXPR.get(type(target).__name__, "this target is not allowed")
         errors.append((*pos, f"assign one name at a time: {what}"))
-    elif target.id in _CALLABLE:
+    elif target.id in vocab.callable:
         errors.append((*pos, f"{target.id} is a function name: choose another name"))
     elif isinstance(st, ast.AugAssign) and target.id not in defined:
         hint = _assigned_later(target.id, index, pos[0], first)
@@ -233,7 +273,7 @@ def _is_number_expr(node: ast.expr) -> ast.expr | None:
 
 
 def _check_expr(root: ast.expr, text: Text, defined: set[str], first: dict[str, Assignment],
-                index: int, errors: Problems) -> None:
+                index: int, errors: Problems, vocab: Vocabulary) -> None:
     stack = [root]
     while stack:
         node = stack.pop()
@@ -242,7 +282,7 @@ def _check_expr(root: ast.expr, text: Text, defined: set[str], first: dict[str, 
             _check_constant(node, pos, errors)
         elif isinstance(node, ast.Name):
             name = node.id
-            if name in _CALLABLE:
+            if name in vocab.callable:
                 errors.append((*pos, f"{name} is a function: call it, e.g. {name}(x)"))
             elif name not in defined:
                 hint = _assigned_later(name, index, pos[0], first)
@@ -261,15 +301,15 @@ def _check_expr(root: ast.expr, text: Text, defined: set[str], first: dict[str, 
             else:
                 stack.append(node.operand)
         elif isinstance(node, ast.Call):
-            _check_call(node, pos, defined, errors, stack)
+            _check_call(node, pos, defined, errors, stack, vocab)
         elif isinstance(node, ast.Attribute):
-            if node.attr in FUNCTIONS:
+            if node.attr in vocab.functions:
                 errors.append((*attr_position(node), f".{node.attr} must be called: .{node.attr}()"))
             else:
                 errors.append((*attr_position(node), f"attribute .{node.attr} is not allowed: "
-                                                      f"only the methods {_METHODS_TEXT}"))
+                                                      f"only the methods {vocab.methods_text}"))
         else:
-            errors.append((*pos, _refusal(node, _REFUSED_EXPR, "expression")))
+            errors.append((*pos, _refusal(node, _REFUSED_EXPR, "expression", vocab)))
 
 
 def _check_constant(node: ast.Constant, pos: tuple[int, int], errors: Problems) -> None:
@@ -294,12 +334,13 @@ def _check_constant(node: ast.Constant, pos: tuple[int, int], errors: Problems) 
 
 
 def _check_call(node: ast.Call, pos: tuple[int, int], defined: set[str], errors: Problems,
-                stack: list[ast.expr]) -> None:
+                stack: list[ast.expr], vocab: Vocabulary) -> None:
     func = node.func
+    arity = vocab.arity
     if isinstance(func, ast.Attribute):
-        if func.attr not in FUNCTIONS:
+        if func.attr not in vocab.functions or arity.get(func.attr, 1) != 1:
             errors.append((*attr_position(func), f"method .{func.attr}() is not allowed: "
-                                                  f"only {_METHODS_TEXT}"))
+                                                  f"only {vocab.methods_text}"))
         elif node.args or node.keywords:
             a = (node.args or node.keywords)[0]
             errors.append((a.lineno, a.col_offset + 1, f".{func.attr}() takes no arguments"))
@@ -307,19 +348,27 @@ def _check_call(node: ast.Call, pos: tuple[int, int], defined: set[str], errors:
             stack.append(func.value)
         return
     if not isinstance(func, ast.Name):
-        errors.append((*pos, f"only {_CALLABLE_TEXT} can be called"))
+        errors.append((*pos, f"only {vocab.callable_text} can be called"))
         return
     name = func.id
-    if name not in _CALLABLE:
+    if name not in vocab.callable:
         what = f"{name} is a value, not a function" if name in defined else f"unknown function {name}"
-        errors.append((*pos, f"{what}: the functions are {_CALLABLE_TEXT}"))
+        errors.append((*pos, f"{what}: the functions are {vocab.callable_text}"))
         return
     if node.keywords:
         kw = node.keywords[0]
         errors.append((kw.lineno, kw.col_offset + 1, "keyword arguments are not allowed"))
         return
-    if len(node.args) != 1:
+    n = arity.get(name, 1)
+    if n != 1 and len(node.args) != n:
+        errors.append((*pos, f"{name}() takes exactly {n} arguments, e.g. "
+                             f"{name}({', '.join('abcdefgh'[:n])})"))
+        return
+    if n == 1 and len(node.args) != 1:
         errors.append((*pos, f"{name}() takes exactly one argument, e.g. {name}(x)"))
+        return
+    if n != 1:
+        stack.extend(reversed(node.args))
         return
     arg = node.args[0]
     if name == CONSTRUCTOR:
