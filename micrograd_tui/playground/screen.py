@@ -36,13 +36,14 @@ from .help_text import HELP
 from .inspector import NodeInspector
 from .leaf_lines import leaf_number_span
 from .messages import EvaluationFailed, GradientsChecked, GraphEvaluated, GraphExported
+from .op_editor import OpKeys
 from .stepper import BackwardStepper
 
 #: programs longer than this are evaluated in a worker thread so the UI stays responsive
 THREAD_SOURCE_CHARS = 2_000
 
 
-class PlaygroundScreen(BackwardKeys, Screen):
+class PlaygroundScreen(BackwardKeys, OpKeys, Screen):
     """Editor, graph tree, node inspector and a status line."""
 
     HELP = HELP
@@ -83,6 +84,7 @@ class PlaygroundScreen(BackwardKeys, Screen):
         Binding("ctrl+s", "export", "Export",
                 tooltip="Write the graph as Graphviz DOT (and SVG) in the current folder"),
         Binding("ctrl+o", "pick_root", "Root", tooltip="Choose which variable is the root"),
+        Binding("f9", "define_op", "Op", tooltip="Define an operation: its forward and derivative"),
     ]
 
     def __init__(self, source: str | None = None, *, name: str | None = None,
@@ -179,7 +181,7 @@ class PlaygroundScreen(BackwardKeys, Screen):
             self._show_program(program, index, keep_expansion)
 
     def _evaluate(self, source: str) -> tuple[Program, GraphIndex]:
-        program = evaluate(source)
+        program = evaluate(source, ops=self.user_ops)
         root = program.output
         if self.root_name and self.root_name in program.variables:
             root = program.variables[self.root_name]
