@@ -13,6 +13,7 @@ from textual.widgets.input import Selection
 
 from .answers import Solution, Verdict, grade
 from .model import CheckBlock
+from .op_exercise import OpExercise, grade_op, wants
 
 #: how much help is showing: nothing, the hint, the worked answer
 NOTHING, HINT, WORKED = 0, 1, 2
@@ -98,6 +99,8 @@ class CheckPanel(Vertical):
         self.border_title = "Check ✓ passed" if passed else "Check"
         self.set_class(passed, "-passed")
         self.query_one("#check-question", Static).update(Text(check.question))
+        self.input.placeholder = f"{wants(check)}, then Enter" if isinstance(check, OpExercise) \
+            else "a number, then Enter"
         self._render_feedback()
 
     @property
@@ -112,7 +115,8 @@ class CheckPanel(Vertical):
     def submit(self, typed: str) -> Verdict | None:
         if self.check is None:
             return None
-        verdict = grade(self.check, typed)
+        verdict = grade_op(self.check, typed) if isinstance(self.check, OpExercise) \
+            else grade(self.check, typed)
         self._last = verdict
         if verdict.correct is True:
             self.passed = True

@@ -44,6 +44,7 @@ def validate_lesson(lesson: Lesson) -> None:
 
     from .answers import CheckError, solve
     from .fit import FitError, fit_block
+    from .op_exercise import OpExercise, solve_op
     from .setups import SetupError, build_config
 
     def problem(line: int, message: str) -> None:
@@ -74,7 +75,8 @@ def validate_lesson(lesson: Lesson) -> None:
             guarded("fit", fit.line, set_result)
         if check is not None and check.answer and check.question:
             def set_solution(check: CheckBlock = check, step: Step = step) -> None:
-                check.solution = solve(check, step)
+                check.solution = solve_op(check) if isinstance(check, OpExercise) \
+                    else solve(check, step)
             guarded("check", check.line, set_solution)
 
 

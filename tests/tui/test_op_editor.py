@@ -89,3 +89,41 @@ async def test_a_form_error_names_the_field_and_escape_cancels():
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen and screen.user_ops == {}
+
+
+async def test_the_lesson_op_exercise_refuses_then_accepts(tmp_path, monkeypatch):
+    from textual.widgets import Input, Static
+
+    from micrograd_tui.lessonbook.answer_box import CheckPanel
+    from micrograd_tui.lessonbook.progress import ENV_DATA_DIR
+
+    from micrograd_tui.lessonbook.library import shipped_lessons_dir
+
+    monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "data"))
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    name = "17-write-the-backward.md"
+    (folder / name).write_bytes((shipped_lessons_dir() / name).read_bytes())
+    app = MicrogradApp(start_mode="lessons", lessons_dir=folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert [lesson.path.name for lesson in screen.lessons] == [name]
+        screen.open_lesson(0, 2)  # sigmoid's backward
+        await pilot.pause()
+        panel = screen.query_one(CheckPanel)
+        field = panel.query_one(Input)
+        assert "d/dx" in field.placeholder
+        field.focus()
+        field.value = "exp(-x) / (1 + exp(-x))"  # the square is missing
+        await pilot.press("enter")
+        await pilot.pause()
+        text = str(panel.query_one("#check-feedback", Static).render())
+        assert "Not quite: at x = " in text and "your derivative gives" in text
+        assert not panel.passed
+        field.value = "exp(-x) / (1 + exp(-x))**2"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert panel.passed
+        assert "Correct" in str(panel.query_one("#check-feedback", Static).render())
