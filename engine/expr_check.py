@@ -82,7 +82,8 @@ def vocabulary(ops: Mapping[str, Op] | None = None) -> Vocabulary:
         return _BUILTIN
     for name in ops:
         if name in _BUILTIN.callable or name == OUTPUT_NAME:
-            raise ValueError(f"{name!r} is already a name of the language: choose another name")
+            raise ExprError(1, 1, f"the operation {name!r} has the name of one of the "
+                                  "language's own: choose another name")
     return Vocabulary(FUNCTIONS + tuple(ops), {name: op.arity for name, op in ops.items()})
 
 #: the problems found in one statement: (line, column, message); the first one is reported

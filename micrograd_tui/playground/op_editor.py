@@ -177,7 +177,9 @@ class OpKeys:
             return
         op = check.op
         d = op.definition
-        self.user_ops[d.name] = op
+        # a new table, not a change to the old one: an evaluation running in a thread keeps
+        # the table it started with
+        self._user_ops = {**self.user_ops, d.name: op}
         call = f"{d.name}({', '.join(d.inputs)})"
         self.app.notify(f"{check.message}.\nUse it in a program, e.g. y = {call}: one node "
                         f"whose rule is {op.formula}", title=f"{d.name} accepted",

@@ -108,6 +108,8 @@ def test_without_the_session_ops_the_name_is_unknown() -> None:
     with pytest.raises(ExprError, match="unknown function softplus"):
         parse("y = softplus(1.0)")
     parse("y = softplus(1.0)", ops={"softplus": softplus()})
+    with pytest.raises(ExprError, match="'tanh' has the name of one of the language's own"):
+        evaluate("y = tanh(1.0)", ops={"tanh": softplus()})  # no built-in can be shadowed
     with pytest.raises(ExprError, match=r"takes exactly 2 arguments"):
         parse("y = f(1.0)", ops={"f": define_op("f", "a, b", "a * b", ["b", "a"])})
 
