@@ -22,6 +22,7 @@ from typing import Any
 
 from .errors import EngineError
 from .graph import topological_order
+from .user_ops import UserOp
 from .value import Value
 
 __all__ = ["ExportError", "to_dot", "to_json", "write_dot", "render_svg"]
@@ -116,6 +117,8 @@ def to_json(root: Value) -> dict[str, Any]:
     ``{"format", "version", "root": id, "nodes": [{"id", "label", "op", "data", "grad",
     "children": [ids]}]}`` with nodes in topological order (every child before its users),
     ``id`` being the position in that list; ``op`` is ``""`` for inputs and parameters.
+    A graph that uses the learner's own operations also has ``"ops": {name: {"inputs",
+    "forward", "derivatives"}}``, their text as written.
     """
     order = topological_order(root)
     ids = {id(node): i for i, node in enumerate(order)}
@@ -130,7 +133,14 @@ def to_json(root: Value) -> dict[str, Any]:
         }
         for i, node in enumerate(order)
     ]
-    return {"format": JSON_FORMAT, "version": 1, "root": len(order) - 1, "nodes": nodes}
+    out: dict[str, Any] = {"format": JSON_FORMAT, "version": 1, "root": len(order) - 1,
+                           "nodes": nodes}
+    # the learner's own operations (engine.user_ops) travel with the graph, as they wrote them
+    own = {node._op.symbol: node._op.definition for node in order if isinstance(node._op, UserOp)}
+    if own:
+        out["ops"] = {name: {"inputs": list(d.inputs), "forward": d.forward,
+                             "derivatives": list(d.derivatives)} for name, d in own.items()}
+    return out
 
 
 def write_dot(root: Value, path: str | Path, *, title: str = "") -> Path:

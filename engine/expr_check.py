@@ -29,17 +29,18 @@ import ast
 import math
 import operator
 from dataclasses import dataclass
+from typing import Mapping
 
 from .errors import ExprError
+from .expr_rand import RANDOM, rand_range
 from .expr_scan import Limits, Text, attr_position, scan
+from .operation import Op
 from .ops import FUNCTIONS as _FUNCTION_OPS
 
 __all__ = ["ExprError", "Limits", "Text", "read", "OUTPUT_NAME", "FUNCTIONS", "CONSTRUCTOR",
-           "BINOPS", "RANDOM", "rand_range"]
+           "BINOPS", "RANDOM", "rand_range", "Vocabulary", "vocabulary"]
 
 OUTPUT_NAME = "out"
-#: ``rand(lo, hi)``: a number with one decimal place drawn uniformly from [lo, hi] (a leaf)
-RANDOM = "rand"
 #: the functions and methods of the language: every operation called by name (engine.ops)
 FUNCTIONS = tuple(_FUNCTION_OPS)
 CONSTRUCTOR = "Value"
@@ -48,9 +49,44 @@ BINOPS = {ast.Add: ("+", operator.add), ast.Sub: ("-", operator.sub),
           ast.Mult: ("*", operator.mul), ast.Div: ("/", operator.truediv),
           ast.Pow: ("**", operator.pow)}
 
-_CALLABLE = FUNCTIONS + (CONSTRUCTOR, RANDOM)
-_CALLABLE_TEXT = f"{', '.join(FUNCTIONS)} and {CONSTRUCTOR} (and {RANDOM}(lo, hi))"
-_METHODS_TEXT = " ".join(f".{name}()" for name in FUNCTIONS)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The names a program may call: the engine's functions, plus a session's own
+    operations (``engine.user_ops``) when the caller passes them to ``read(..., ops=...)``."""
+
+    functions: tuple[str, ...]
+    #: how many arguments each function takes (1 unless an extra operation says otherwise)
+    arity: Mapping[str, int]
+
+    @property
+    def callable(self) -> tuple[str, ...]:
+        return self.functions + (CONSTRUCTOR, RANDOM)
+
+    @property
+    def callable_text(self) -> str:
+        return f"{', '.join(self.functions)} and {CONSTRUCTOR} (and {RANDOM}(lo, hi))"
+
+    @property
+    def methods_text(self) -> str:
+        return " ".join(f".{name}()" for name in self.functions if self.arity.get(name, 1) == 1)
+
+
+_BUILTIN = Vocabulary(FUNCTIONS, {})
+
+
+def vocabulary(ops: Mapping[str, Op] | None = None) -> Vocabulary:
+    """The language's functions with ``ops`` (name -> operation) added; names of the
+    engine's own functions, of ``Value`` and of ``out`` cannot be taken."""
+    if not ops:
+        return _BUILTIN
+    for name in ops:
+        if name in _BUILTIN.callable or name == OUTPUT_NAME:
+            raise ExprError(1, 1, f"the operation {name!r} has the name of one of the "
+                                  "language's own: choose another name")
+    return Vocabulary(FUNCTIONS + tuple(ops), {name: op.arity for name, op in ops.items()})
+
 #: the problems found in one statement: (line, column, message); the first one is reported
 Problems = list[tuple[int, int, str]]
 _OTHER_BINOPS = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<",
@@ -59,10 +95,12 @@ _OTHER_BINOPS = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift:
 
 # --- reading -------------------------------------------------------------------------
 
-def read(source: object, limits: Limits = Limits()) -> tuple[Text, ast.Module]:
+def read(source: object, limits: Limits = Limits(),
+         ops: Mapping[str, Op] | None = None) -> tuple[Text, ast.Module]:
     """Every check that needs no evaluation: raw text, parse, allow-list, names.
 
-    Returns the normalized text (``\\r\\n`` and ``\\r`` become ``\\n``) and the checked tree;
+    ``ops``: a session's own operations (name -> operation), callable like the built-in
+    functions (``softplus(x)``, ``x.softplus()``, ``f(a, b)`` for two inputs).  Returns the normalized text (``\\r\\n`` and ``\\r`` become ``\\n``) and the checked tree;
     raises :class:`ExprError` with the position of the first problem.
     """
     if not isinstance(source, str):
@@ -92,7 +130,7 @@ def read(source: object, limits: Limits = Limits()) -> tuple[Text, ast.Module]:
         raise ExprError(line, col, message) from None
     except (RecursionError, MemoryError, ValueError, OverflowError):
         raise ExprError(1, 1, "program too complex to read") from None
-    _check(tree, text, limits)
+    _check(tree, text, limits, vocabulary(ops))
     return text, tree
 
 
@@ -127,10 +165,10 @@ _REFUSED_STMT = {
 }
 
 
-def _refusal(node: ast.AST, table: dict[str, str], kind: str) -> str:
+def _refusal(node: ast.AST, table: dict[str, str], kind: str, vocab: Vocabulary = _BUILTIN) -> str:
     name = type(node).__name__
     return table.get(name) or f"{kind} not allowed ({name}): only assignments, numbers, " \
-                               f"names, + - * / ** and {_CALLABLE_TEXT}"
+                               f"names, + - * / ** and {vocab.callable_text}"
 
 
 @dataclass(frozen=True)
@@ -162,7 +200,7 @@ def _assigned_later(name: str, index: int, line: int, first: dict[str, Assignmen
     return f" (it is assigned later, on line {later.line})"
 
 
-def _check(tree: ast.Module, text: Text, limits: Limits) -> None:
+def _check(tree: ast.Module, text: Text, limits: Limits, vocab: Vocabulary) -> None:
     body = tree.body
     if not body:
         raise ExprError(1, 1, "the program is empty: assign a value, e.g. a = 2.0")
@@ -194,10 +232,11 @@ def _check(tree: ast.Module, text: Text, limits: Limits) -> None:
                                "allowed on the last line (it becomes the output, "
                                f"'{OUTPUT_NAME}'): assign it, e.g. x = ..."))
         else:
-            raise ExprError(st.lineno, st.col_offset + 1, _refusal(st, _REFUSED_STMT, "statement"))
+            raise ExprError(st.lineno, st.col_offset + 1,
+                            _refusal(st, _REFUSED_STMT, "statement", vocab))
         if target is not None:
-            _check_target(target, st, defined, first, index, errors)
-        _check_expr(st.value, text, defined, first, index, errors)
+            _check_target(target, st, defined, first, index, errors, vocab)
+        _check_expr(st.value, text, defined, first, index, errors, vocab)
         if errors:
             raise ExprError(*min(errors))
         # (a target that is not a name was refused above)
@@ -205,14 +244,15 @@ def _check(tree: ast.Module, text: Text, limits: Limits) -> None:
 
 
 def _check_target(target: ast.expr, st: ast.stmt, defined: set[str],
-                  first: dict[str, Assignment], index: int, errors: Problems) -> None:
+                  first: dict[str, Assignment], index: int, errors: Problems,
+                  vocab: Vocabulary) -> None:
     pos = (target.lineno, target.col_offset + 1)
     if isinstance(target, ast.Attribute):
         errors.append((*attr_position(target), f"setting attributes (.{target.attr}) is not allowed"))
     elif not isinstance(target, ast.Name):
         what = _REFUSED_EXPR.get(type(target).__name__, "this target is not allowed")
         errors.append((*pos, f"assign one name at a time: {what}"))
-    elif target.id in _CALLABLE:
+    elif target.id in vocab.callable:
         errors.append((*pos, f"{target.id} is a function name: choose another name"))
     elif isinstance(st, ast.AugAssign) and target.id not in defined:
         hint = _assigned_later(target.id, index, pos[0], first)
@@ -235,7 +275,7 @@ def _is_number_expr(node: ast.expr) -> ast.expr | None:
 
 
 def _check_expr(root: ast.expr, text: Text, defined: set[str], first: dict[str, Assignment],
-                index: int, errors: Problems) -> None:
+                index: int, errors: Problems, vocab: Vocabulary) -> None:
     stack = [root]
     while stack:
         node = stack.pop()
@@ -244,7 +284,7 @@ def _check_expr(root: ast.expr, text: Text, defined: set[str], first: dict[str, 
             _check_constant(node, pos, errors)
         elif isinstance(node, ast.Name):
             name = node.id
-            if name in _CALLABLE:
+            if name in vocab.callable:
                 errors.append((*pos, f"{name} is a function: call it, e.g. {name}(x)"))
             elif name not in defined:
                 hint = _assigned_later(name, index, pos[0], first)
@@ -263,15 +303,15 @@ def _check_expr(root: ast.expr, text: Text, defined: set[str], first: dict[str, 
             else:
                 stack.append(node.operand)
         elif isinstance(node, ast.Call):
-            _check_call(node, pos, defined, errors, stack)
+            _check_call(node, pos, defined, errors, stack, vocab)
         elif isinstance(node, ast.Attribute):
-            if node.attr in FUNCTIONS:
+            if node.attr in vocab.functions:
                 errors.append((*attr_position(node), f".{node.attr} must be called: .{node.attr}()"))
             else:
                 errors.append((*attr_position(node), f"attribute .{node.attr} is not allowed: "
-                                                      f"only the methods {_METHODS_TEXT}"))
+                                                      f"only the methods {vocab.methods_text}"))
         else:
-            errors.append((*pos, _refusal(node, _REFUSED_EXPR, "expression")))
+            errors.append((*pos, _refusal(node, _REFUSED_EXPR, "expression", vocab)))
 
 
 def _check_constant(node: ast.Constant, pos: tuple[int, int], errors: Problems) -> None:
@@ -296,12 +336,13 @@ def _check_constant(node: ast.Constant, pos: tuple[int, int], errors: Problems) 
 
 
 def _check_call(node: ast.Call, pos: tuple[int, int], defined: set[str], errors: Problems,
-                stack: list[ast.expr]) -> None:
+                stack: list[ast.expr], vocab: Vocabulary) -> None:
     func = node.func
+    arity = vocab.arity
     if isinstance(func, ast.Attribute):
-        if func.attr not in FUNCTIONS:
+        if func.attr not in vocab.functions or arity.get(func.attr, 1) != 1:
             errors.append((*attr_position(func), f"method .{func.attr}() is not allowed: "
-                                                  f"only {_METHODS_TEXT}"))
+                                                  f"only {vocab.methods_text}"))
         elif node.args or node.keywords:
             a = (node.args or node.keywords)[0]
             errors.append((a.lineno, a.col_offset + 1, f".{func.attr}() takes no arguments"))
@@ -309,12 +350,12 @@ def _check_call(node: ast.Call, pos: tuple[int, int], defined: set[str], errors:
             stack.append(func.value)
         return
     if not isinstance(func, ast.Name):
-        errors.append((*pos, f"only {_CALLABLE_TEXT} can be called"))
+        errors.append((*pos, f"only {vocab.callable_text} can be called"))
         return
     name = func.id
-    if name not in _CALLABLE:
+    if name not in vocab.callable:
         what = f"{name} is a value, not a function" if name in defined else f"unknown function {name}"
-        errors.append((*pos, f"{what}: the functions are {_CALLABLE_TEXT}"))
+        errors.append((*pos, f"{what}: the functions are {vocab.callable_text}"))
         return
     if node.keywords:
         kw = node.keywords[0]
@@ -326,8 +367,16 @@ def _check_call(node: ast.Call, pos: tuple[int, int], defined: set[str], errors:
         except ExprError as e:
             errors.append((e.line, e.col, e.message))
         return
-    if len(node.args) != 1:
+    n = arity.get(name, 1)
+    if n != 1 and len(node.args) != n:
+        errors.append((*pos, f"{name}() takes exactly {n} arguments, e.g. "
+                             f"{name}({', '.join('abcdefgh'[:n])})"))
+        return
+    if n == 1 and len(node.args) != 1:
         errors.append((*pos, f"{name}() takes exactly one argument, e.g. {name}(x)"))
+        return
+    if n != 1:
+        stack.extend(reversed(node.args))
         return
     arg = node.args[0]
     if name == CONSTRUCTOR:
@@ -337,42 +386,3 @@ def _check_call(node: ast.Call, pos: tuple[int, int], defined: set[str], errors:
                            "Value() takes a number, e.g. Value(2.0); use the value itself"))
             return
     stack.append(arg)
-
-
-def _literal(node: ast.expr) -> float | None:
-    """The value of a number literal, maybe negated (``-3``, ``2.5``), else None."""
-    sign = 1.0
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        sign = -1.0 if isinstance(node.op, ast.USub) else 1.0
-        node = node.operand
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
-            and not isinstance(node.value, bool):
-        try:
-            value = sign * float(node.value)
-        except OverflowError:
-            return None
-        return value if math.isfinite(value) and abs(value) <= 1e12 else None
-    return None
-
-
-def rand_range(node: ast.Call) -> tuple[int, int]:
-    """The tenths ``rand(lo, hi)`` may draw: (ceil(10 lo), floor(10 hi)); raises ExprError."""
-    pos = (node.lineno, node.col_offset + 1)
-    if node.keywords or len(node.args) != 2:
-        raise ExprError(*pos, f"{RANDOM}() takes two numbers, e.g. {RANDOM}(-3, 3)")
-    bounds = []
-    for arg in node.args:
-        value = _literal(arg)
-        if value is None:
-            raise ExprError(arg.lineno, arg.col_offset + 1,
-                            f"{RANDOM}(lo, hi) takes numbers written out (at most 1e12), "
-                            f"e.g. {RANDOM}(-3, 3)")
-        bounds.append(value)
-    lo, hi = bounds
-    if lo > hi:
-        raise ExprError(*pos, f"{RANDOM}({lo:g}, {hi:g}): lo is greater than hi")
-    first, last = math.ceil(round(lo * 10, 6)), math.floor(round(hi * 10, 6))
-    if first > last:
-        raise ExprError(*pos, f"{RANDOM}({lo:g}, {hi:g}) has no number with one decimal place "
-                              "to draw: widen the range")
-    return first, last

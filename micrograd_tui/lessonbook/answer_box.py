@@ -13,6 +13,7 @@ from textual.widgets.input import Selection
 
 from .answers import Solution, Verdict, grade
 from .model import CheckBlock
+from .op_exercise import OpExercise, grade_op, wants
 
 #: how much help is showing: nothing, the hint, the worked answer
 NOTHING, HINT, WORKED = 0, 1, 2
@@ -106,6 +107,8 @@ class CheckPanel(Vertical):
         if solution is not None and solution.drawn:
             question += f"\n(numbers drawn for you: {', '.join(solution.drawn)})"
         self.query_one("#check-question", Static).update(Text(question))
+        self.input.placeholder = f"{wants(check)}, then Enter" if isinstance(check, OpExercise) \
+            else "a number, then Enter"
         self._render_feedback()
 
     @property
@@ -120,7 +123,8 @@ class CheckPanel(Vertical):
     def submit(self, typed: str) -> Verdict | None:
         if self.check is None:
             return None
-        verdict = grade(self.check, typed, self.solution)
+        verdict = grade_op(self.check, typed) if isinstance(self.check, OpExercise) \
+            else grade(self.check, typed, self.solution)
         self._last = verdict
         if verdict.correct is True:
             self.passed = True

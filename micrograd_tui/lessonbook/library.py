@@ -44,6 +44,7 @@ def validate_lesson(lesson: Lesson) -> None:
 
     from .answers import SAME_AS_ANSWER, CheckError, solve
     from .fit import FitError, fit_block
+    from .op_exercise import OpExercise, solve_op
     from .setups import SetupError, build_config
 
     def problem(line: int, message: str) -> None:
@@ -82,6 +83,9 @@ def validate_lesson(lesson: Lesson) -> None:
                 continue
 
             def set_solution(check: CheckBlock = check, step: Step = step) -> None:
+                if isinstance(check, OpExercise):
+                    check.solution = solve_op(check)
+                    return
                 seen: set[tuple[int, str]] = set()
                 # a program that draws numbers is checked with several draws; a wrong entry
                 # that hits the answer by chance in one draw is fine (the answer is graded

@@ -83,6 +83,24 @@ one of each kind.
     descent with a negative nudge).  A value may continue on the next lines when they are
     indented.  The learner may type a number or simple arithmetic (``-3/2``).
 
+```` ```op ````
+    An op exercise: the learner writes an operation's local derivative as an expression of
+    the program language, graded against central differences of ``forward`` at fresh random
+    points (a wrong one is told where: "at x = 0.3 your derivative gives 0.41, the slope
+    there is 0.57").  ``key: value`` lines::
+
+        name: mytanh
+        inputs: x
+        forward: (exp(2*x) - 1) / (exp(2*x) + 1)
+        answer: 1 - tanh(x)**2
+        hint: Differentiate the quotient, or write the result with tanh itself.
+
+    ``name``, ``inputs`` (``x``, or ``a, b`` for two inputs), ``forward`` and ``answer``
+    (the lesson's own derivative, checked the same way when the lesson loads and shown only
+    as the worked answer; two inputs: ``b + 1; a``, d/da then d/db) are required;
+    ``question`` (a default one says what to type), ``hint`` and ``explain`` work as for a
+    check.  It counts as the step's check (one per step).  See :mod:`.op_exercise`.
+
 **Fresh numbers.**  A program may draw its inputs: ``a = rand(-3, 3)`` is a number with one
 decimal place drawn uniformly from [-3, 3].  Each attempt draws new ones (opening the lesson,
 Ctrl+R, a Review); the step shows the program with the numbers drawn, and the check's answer
@@ -110,7 +128,7 @@ FRONT_MATTER_KEYS = ("title", "summary", "order")
 CHECK_KEYS = ("question", "answer", "wrong", "tolerance", "hint", "explain", "backward", "nudge")
 FIT_KEYS = ("inputs", "targets", "layers", "activation", "output_activation", "lr", "steps",
             "seed", "zero_grad")
-BLOCK_KINDS = ("program", "train", "fit", "check")
+BLOCK_KINDS = ("program", "train", "fit", "check", "op")
 
 DEFAULT_TOLERANCE = 1e-3
 

@@ -122,11 +122,12 @@ class _Parser:
                 if info in BLOCK_KINDS:
                     flush()
                     block = self._block(info, i + 1, content)
-                    if getattr(st, info) is not None:
-                        self.problem(i + 1, f"a step holds one {info} block; this step already "
-                                            f"has one (line {getattr(st, info).line})")
+                    slot = "check" if info == "op" else info  # an op exercise is a check
+                    if getattr(st, slot) is not None:
+                        self.problem(i + 1, f"a step holds one {slot} block; this step already "
+                                            f"has one (line {getattr(st, slot).line})")
                     else:
-                        setattr(st, info, block)
+                        setattr(st, slot, block)
                         st.parts.append(block)
                         st.part_lines.append(i + 1)
                 else:
@@ -197,6 +198,12 @@ class _Parser:
             return ProgramBlock(line, "\n".join(content) + ("\n" if content else ""))
         if kind == "check":
             return self._check(line, content)
+        if kind == "op":
+            from .op_exercise import OP_KEYS, parse_op_block
+
+            fields = self._fields(line, content, OP_KEYS, kind)
+            self.check_count += 1
+            return parse_op_block(line, self.check_count - 1, fields, self.problem, self._expand)
         fields = self._fields(line, content, FIT_KEYS if kind == "fit" else None, kind)
         text = "\n".join(content)
         if kind == "train":

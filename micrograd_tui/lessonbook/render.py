@@ -6,6 +6,7 @@ import re
 
 from .answers import format_number
 from .model import CheckBlock, FitBlock, ProgramBlock, Step, TrainBlock
+from .op_exercise import OpExercise, op_markdown
 
 OPEN_PROGRAM_HINT = "*Ctrl+O opens this program in the playground.*"
 OPEN_SETUP_HINT = "*Ctrl+T opens this setup in the trainer.*"
@@ -45,6 +46,8 @@ def block_markdown(part: ProgramBlock | TrainBlock | FitBlock | CheckBlock, step
         if table:
             out.append("The engine ran it; the loss at each step:")
             out.append(table)
+    elif isinstance(part, OpExercise):
+        out.append(op_markdown(part))
     elif isinstance(part, CheckBlock):
         if part.source.strip():
             out.append(_fence(sources.get(part.source_line, part.source), "python"))

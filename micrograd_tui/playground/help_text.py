@@ -22,6 +22,11 @@ value) and its **grad** (d root / d this value, filled in by backward).
   into the current folder.
 * **Ctrl+O** picks which variable is the **root** of the graph; every grad goes back to 0
   (the old ones were for the old root).
+* **F9** lets you **write an operation's backward**: its name, inputs (`x`, or `a, b`), its
+  forward (`log(1 + exp(x))`) and its local derivative (`sigmoid(x)`; two inputs: `b + 1; a`),
+  in the program language. The derivative is checked against the slope at random points;
+  a wrong one is refused with the point and both numbers, a right one can be called in your
+  programs for the rest of the session (`softplus(x)`), as one node showing your formula.
 
 In the graph, **Enter** or **Space** opens a row; Enter on a **↪ shared** row jumps to where
 that value is shown in full (a value used in several places is shown in full only once).

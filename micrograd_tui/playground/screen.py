@@ -36,6 +36,7 @@ from .help_text import HELP
 from .inspector import NodeInspector
 from .leaf_lines import leaf_number_span
 from .messages import EvaluationFailed, GradientsChecked, GraphEvaluated, GraphExported
+from .op_editor import OpKeys
 from .quiz_keys import QuizKeys
 from .stepper import BackwardStepper
 
@@ -43,7 +44,7 @@ from .stepper import BackwardStepper
 THREAD_SOURCE_CHARS = 2_000
 
 
-class PlaygroundScreen(BackwardKeys, QuizKeys, Screen):
+class PlaygroundScreen(BackwardKeys, QuizKeys, OpKeys, Screen):
     """Editor, graph tree, node inspector and a status line."""
 
     HELP = HELP
@@ -87,6 +88,7 @@ class PlaygroundScreen(BackwardKeys, QuizKeys, Screen):
         Binding("f7", "quiz", "Quiz", priority=True,  # over the editor's own F7
                 tooltip="Quiz mode: work out each grad before it shows"),
         Binding("f6", "give_up", "Give up", tooltip="Quiz: show the grad asked (given up)"),
+        Binding("f9", "define_op", "Op", tooltip="Define an operation: its forward and derivative"),
     ]
 
     def __init__(self, source: str | None = None, *, name: str | None = None,
@@ -185,7 +187,7 @@ class PlaygroundScreen(BackwardKeys, QuizKeys, Screen):
             self._show_program(program, index, keep_expansion)
 
     def _evaluate(self, source: str) -> tuple[Program, GraphIndex]:
-        program = evaluate(source)
+        program = evaluate(source, ops=self.user_ops)
         root = program.output
         if self.root_name and self.root_name in program.variables:
             root = program.variables[self.root_name]
