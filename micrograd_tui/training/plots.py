@@ -13,6 +13,7 @@ import math
 import time
 from typing import Any, Sequence
 
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -48,7 +49,8 @@ def _series(history: Sequence[Any], attr: str, idx: Sequence[int]) -> tuple[list
 class StripPlot(Widget):
     """A widget whose lines are built at once (``build``) after each change, then cached.
 
-    ``draw_cost`` is a running average of the CPU time of one build, so the screen can space
+    ``draw_cost`` is a running average of the CPU time of one repaint after new data (our
+    build plus Textual's styling of the lines), so the screen can space
     redraws to spend a fixed share of the time on plotting whatever the terminal size.
     """
 
@@ -62,12 +64,14 @@ class StripPlot(Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.draw_cost = 0.0
+        self._measure = False
         self._lines: list[Strip] | None = None
         self._built_for: tuple[int, int] = (0, 0)
 
     def mark_changed(self) -> None:
-        """New data: build the lines again at the next repaint."""
+        """New data: build the lines again at the next repaint, and time that repaint."""
         self._lines = None
+        self._measure = True
         self.refresh()
 
     def build(self, width: int, height: int) -> list[Strip]:  # pragma: no cover - abstract
@@ -77,16 +81,23 @@ class StripPlot(Widget):
         """The plot's lines at its current size (built if stale)."""
         size = (self.size.width, self.size.height)
         if self._lines is None or self._built_for != size:
-            start = time.thread_time()
-            lines = self.build(*size)
-            cost = time.thread_time() - start
-            self.draw_cost = cost if not self.draw_cost else 0.7 * self.draw_cost + 0.3 * cost
-            self._lines, self._built_for = lines, size
+            self._lines, self._built_for = self.build(*size), size
         return self._lines
 
     def render_line(self, y: int) -> Strip:
         lines = self.lines()
         return lines[y] if 0 <= y < len(lines) else Strip.blank(self.size.width)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # timed here, not in build(): Textual's own styling of the lines costs as much again
+        if not self._measure:
+            return super().render_lines(crop)
+        start = time.thread_time()
+        lines = super().render_lines(crop)
+        cost = time.thread_time() - start
+        self._measure = False
+        self.draw_cost = cost if not self.draw_cost else 0.7 * self.draw_cost + 0.3 * cost
+        return lines
 
 
 class _HistoryPlot(StripPlot):
@@ -229,11 +240,13 @@ class ModelPlot(StripPlot):
         chart = Chart(self.title_text, int_x=False)
         if xs and preds:
             chart.series.append(Series(list(xs), list(preds), FIT_COLOR, "model"))
-        chart.series.append(Series([p[0] for p in train[0]], list(train[1]), TRAIN_COLOR,
-                                   "train", "points", boundary.TRAIN_GLYPH))
+        # the curve keeps its cells; then the (fewer) test points, then the training points
+        points = [Series([p[0] for p in train[0]], list(train[1]), TRAIN_COLOR, "train",
+                         "points", boundary.TRAIN_GLYPH)]
         if test is not None and test[0]:
-            chart.series.append(Series([p[0] for p in test[0]], list(test[1]), TEST_COLOR,
-                                       "test", "points", boundary.TEST_GLYPH))
+            points.insert(0, Series([p[0] for p in test[0]], list(test[1]), TEST_COLOR, "test",
+                                    "points", boundary.TEST_GLYPH))
+        chart.series += points
         self._chart = chart
         self.mark_changed()
 
