@@ -31,17 +31,23 @@ def decimate(n: int, max_points: int = MAX_PLOT_POINTS) -> range | list[int]:
 
 def grid_axes(X: Sequence[Sequence[float]], nx: int = GRID_SIZE[0], ny: int = GRID_SIZE[1],
               margin: float = 0.1) -> tuple[list[float], list[float]]:
-    """Grid coordinates covering the points ``X`` (2-D) with a margin on each side."""
+    """Grid coordinates covering the points ``X`` (2-D) with a margin on each side.
+
+    The grid's points are equally spaced in x and y (one scale for both), so a picture of
+    square pixels keeps the data's aspect ratio; the longer side of the grid gets the extra
+    room around the data.
+    """
     xs0 = [p[0] for p in X] or [0.0]
     ys0 = [p[1] for p in X] or [0.0]
     x_lo, x_hi = min(xs0), max(xs0)
     y_lo, y_hi = min(ys0), max(ys0)
     dx = (x_hi - x_lo) or 1.0
     dy = (y_hi - y_lo) or 1.0
-    x_lo, x_hi = x_lo - margin * dx, x_hi + margin * dx
-    y_lo, y_hi = y_lo - margin * dy, y_hi + margin * dy
-    xs = [x_lo + (x_hi - x_lo) * i / (nx - 1) for i in range(nx)]
-    ys = [y_lo + (y_hi - y_lo) * j / (ny - 1) for j in range(ny)]
+    nx, ny = max(2, nx), max(2, ny)
+    scale = max(dx * (1 + 2 * margin) / (nx - 1), dy * (1 + 2 * margin) / (ny - 1))
+    cx, cy = (x_lo + x_hi) / 2, (y_lo + y_hi) / 2
+    xs = [cx + (i - (nx - 1) / 2) * scale for i in range(nx)]
+    ys = [cy + (j - (ny - 1) / 2) * scale for j in range(ny)]
     return xs, ys
 
 

@@ -54,7 +54,7 @@ class TrainScreen(InsideKeys, FileKeys, Screen):
     TrainScreen #plots {
         height: 1fr;
         grid-size: 2 2;
-        grid-columns: 1fr 1fr;
+        grid-columns: 9fr 11fr;  /* the boundary gets the wider column */
         grid-rows: 1fr 1fr;
     }
     TrainScreen #model-plot {
@@ -72,7 +72,7 @@ class TrainScreen(InsideKeys, FileKeys, Screen):
     }
     TrainScreen.-narrow.-form-hidden #plots {
         grid-size: 2 2;
-        grid-columns: 1fr 1fr;
+        grid-columns: 9fr 11fr;
     }
     TrainScreen.-narrow.-form-hidden #model-plot {
         row-span: 2;

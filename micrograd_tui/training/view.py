@@ -89,20 +89,34 @@ def compute_view(trainer: Trainer, axes: ViewAxes | None) -> ModelView | None:
         return None
 
 
+def split_points(trainer: Trainer) -> tuple[tuple[list, list], tuple[list, list]]:
+    """The training and the test points to draw, each thinned to a few hundred."""
+    out = []
+    for ds in (trainer.train_set, trainer.test_set):
+        X = list(ds.X) if ds is not None else []
+        y = list(ds.y) if ds is not None else []
+        idx = decimate(len(X), MAX_PLOT_POINTS)
+        if len(idx) < len(X):
+            X, y = [X[i] for i in idx], [y[i] for i in idx]
+        out.append((X, y))
+    return out[0], out[1]
+
+
 def draw_view(plot: ModelPlot, trainer: Trainer, view: ModelView | None,
               step: int | None) -> None:
     """Show ``view`` (None: the data points alone) on ``plot``; ``step`` is the view's step."""
-    X, y = plot_points(trainer)
+    train, test = split_points(trainer)
     dim = trainer.train_set.dim
     if dim == 2:
         if isinstance(view, BoundaryView):
-            plot.show_boundary(X, y, view.xs, view.ys, view.grid, step=step)
+            plot.show_boundary(train, test, view.xs, view.ys, view.grid, step=step,
+                               probabilistic=trainer.config.loss == "bce")
         else:
-            plot.show_boundary(X, y, step=step)
+            plot.show_boundary(train, test, step=step)
     elif dim == 1:
         if isinstance(view, CurveView):
-            plot.show_curve(X, y, view.xs, view.preds, step=step)
+            plot.show_curve(train, test, view.xs, view.preds, step=step)
         else:
-            plot.show_curve(X, y, step=step)
+            plot.show_curve(train, test, step=step)
     else:
         plot.show_message(f"{dim}-D data: no picture")
