@@ -47,6 +47,8 @@ async def quiz_answered(pilot) -> None:
         field.focus()
         field.value = typed
         await pilot.press("enter")
+    field.cursor_blink = False  # its phase depends on timing, not on the app
+    await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 

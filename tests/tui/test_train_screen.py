@@ -414,7 +414,7 @@ async def test_graph_of_a_small_model_opens_in_the_playground():
         await run_to_stop(pilot, screen, "ctrl+n")
         sent: list[str] = []
         original = app.open_in_playground
-        app.open_in_playground = lambda source: (sent.append(source), original(source))
+        app.open_in_playground = lambda source, **kw: (sent.append(source), original(source, **kw))
         await pilot.press("ctrl+g")
         await pilot.pause()
         assert app.current_mode == "playground"
