@@ -36,6 +36,7 @@ from .help_text import HELP
 from .inspector import NodeInspector
 from .leaf_lines import leaf_number_span
 from .messages import EvaluationFailed, GradientsChecked, GraphEvaluated, GraphExported
+from .opened_graph import OpenedGraphs
 from .quiz_keys import QuizKeys
 from .stepper import BackwardStepper
 
@@ -43,7 +44,7 @@ from .stepper import BackwardStepper
 THREAD_SOURCE_CHARS = 2_000
 
 
-class PlaygroundScreen(BackwardKeys, QuizKeys, Screen):
+class PlaygroundScreen(OpenedGraphs, BackwardKeys, QuizKeys, Screen):
     """Editor, graph tree, node inspector and a status line."""
 
     HELP = HELP
@@ -74,7 +75,7 @@ class PlaygroundScreen(BackwardKeys, QuizKeys, Screen):
     """
 
     BINDINGS = [
-        Binding("ctrl+r,f5", "run", "Run", tooltip="Evaluate the program and show its graph"),
+        Binding("ctrl+r", "run", "Run", tooltip="Evaluate the program and show its graph"),
         Binding("ctrl+b,f8", "backward", "Backward", tooltip="Run backward() from the root"),
         Binding("ctrl+g", "zero_grad", "Zero grad", tooltip="Set every grad to 0"),
         Binding("ctrl+n", "step", "Step", tooltip="Run the next node's local backward"),
