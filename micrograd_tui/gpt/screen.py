@@ -28,7 +28,7 @@ from ..widgets.nav_bar import NavBar
 from .curve import LossHistory
 from .files import DEFAULT_PATH, GPTFileFailed, load_gpt, save_gpt
 from .help_text import HELP
-from .run import GPTProgressed, GPTRun, GPTStopped, run_gpt
+from .run import SAMPLE_EVERY, GPTProgressed, GPTRun, GPTStopped, run_gpt
 from .widgets import GPTStatus, LossCurve, SamplesPanel
 
 #: the position in the document whose graph Ctrl+G opens (at most): a few tokens of
@@ -89,6 +89,8 @@ class GPTScreen(Screen):
         self.speed: float | None = None
         self.state = "ready"
         self.building_graph = False
+        #: fresh names every this many steps
+        self.sample_every = SAMPLE_EVERY
 
     def compose(self) -> ComposeResult:
         yield NavBar("gpt")
@@ -158,7 +160,8 @@ class GPTScreen(Screen):
                stop: Event) -> None:
         worker = get_current_worker()
         run_gpt(trainer, max_steps, generation=generation, post=self.post_message,
-                cancelled=lambda: stop.is_set() or worker.is_cancelled)
+                cancelled=lambda: stop.is_set() or worker.is_cancelled,
+                sample_every=self.sample_every)
 
     def _add_losses(self, losses: list[float]) -> None:
         for loss in losses:
