@@ -55,10 +55,14 @@ def _buckets(values: list[float], columns: int) -> list[tuple[float, float]]:
     if not n:
         return []
     out = []
+    last = 0  # the last value the previous column covered
     for c in range(columns):
         lo, hi = c * n // columns, max((c + 1) * n // columns, c * n // columns + 1)
-        chunk = values[max(lo - 1, 0):hi]
+        chunk = values[lo:hi]
+        if last < lo:  # a new value starts here: join it to the one before
+            chunk = values[last:hi]
         out.append((min(chunk), max(chunk)))
+        last = hi - 1
     return out
 
 

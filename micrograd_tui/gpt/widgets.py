@@ -25,6 +25,7 @@ class LossCurve(Widget):
 
     DEFAULT_CSS = """
     LossCurve {
+        width: 1fr;
         height: 1fr;
         border: round $primary 50%;
         border-title-color: $text;
