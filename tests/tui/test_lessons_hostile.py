@@ -148,11 +148,11 @@ async def test_f4_shows_loading_progress_and_the_app_stays_responsive(
             await pilot.press("f4")
             for _ in range(50):
                 await pilot.pause(0.02)
-                if "3/16" in title(app):
+                if "3/17" in title(app):
                     break
             assert app.current_mode == "lessons"
-            assert title(app) == "Loading lessons… 3/16"
-            assert "Loading lessons… 3/16" in body(app)
+            assert title(app) == "Loading lessons… 3/17"
+            assert "Loading lessons… 3/17" in body(app)
             await pilot.press("f2")  # the app answers keys while the lessons load
             await pilot.pause()
             assert app.current_mode == "playground"
@@ -160,7 +160,7 @@ async def test_f4_shows_loading_progress_and_the_app_stays_responsive(
             await loaded(pilot)
             await pilot.press("f4")
             await pilot.pause()
-            assert len(app.screen.lessons) == 16
+            assert len(app.screen.lessons) == 17
             assert title(app) == "1. The derivative as a slope · step 1 of 4"
     finally:
         release.set()
