@@ -6,6 +6,8 @@ import time
 
 import pytest
 
+from textual.widgets import Input
+
 from micrograd_tui.app import MicrogradApp
 from micrograd_tui.gpt.screen import GPTScreen
 
@@ -17,6 +19,7 @@ async def a_few_steps(pilot) -> None:
     assert isinstance(screen, GPTScreen)
     screen.status.show_speed = False  # steps/s depends on the machine
     screen.sample_every = STEPS
+    screen.query_one("#gpt-path", Input).cursor_blink = False  # a blink would change the picture
     for _ in range(STEPS):
         await pilot.press("ctrl+n")
         deadline = time.monotonic() + 30
