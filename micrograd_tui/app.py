@@ -1,4 +1,4 @@
-"""The Textual app: three screens (playground, train, lessons) as modes, and global keys.
+"""The Textual app: four screens (playground, train, lessons, gpt) as modes, and global keys.
 
 Screens ask the App for things with typed messages (:mod:`micrograd_tui.messages`): the App
 owns the modes, so it is the one place that knows which screen shows a program or a setup.
@@ -18,7 +18,8 @@ from textual.screen import Screen
 from engine.train import TrainConfig
 
 from .lessonbook.screen import LessonsScreen
-from .messages import OpenProgram, OpenTrainSetup
+from .gpt.screen import GPTScreen
+from .messages import OpenGraph, OpenProgram, OpenTrainSetup
 from .playground.screen import PlaygroundScreen
 from .training.screen import TrainScreen
 from .widgets.help_screen import HelpScreen
@@ -34,7 +35,7 @@ class MicrogradApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     # the modes are added in __init__: two of their screens take this app's options
     DEFAULT_MODE = "playground"
-    # F1-F4 are shown on every screen's top line (NavBar), so the Footer keeps its room for
+    # F1-F5 are shown on every screen's top line (NavBar), so the Footer keeps its room for
     # the screen's own keys; the command palette and the help list them all the same
     BINDINGS = [
         Binding("f1", "help", "Help", show=False),
@@ -42,6 +43,7 @@ class MicrogradApp(App[None]):
         Binding("f2", "switch_mode('playground')", "Playground", show=False),
         Binding("f3", "switch_mode('train')", "Train", show=False),
         Binding("f4", "switch_mode('lessons')", "Lessons", show=False),
+        Binding("f5", "switch_mode('gpt')", "GPT", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -54,6 +56,7 @@ class MicrogradApp(App[None]):
         self.add_mode("playground", lambda: PlaygroundScreen(source=self.initial_source))
         self.add_mode("train", TrainScreen)
         self.add_mode("lessons", lambda: LessonsScreen(folder=self.lessons_dir))
+        self.add_mode("gpt", GPTScreen)
 
     def on_mount(self) -> None:
         self.switch_mode(self.start_mode)
@@ -83,6 +86,12 @@ class MicrogradApp(App[None]):
     @on(OpenTrainSetup)
     def _open_train_setup(self, message: OpenTrainSetup) -> None:
         self.open_in_trainer(message.config)
+
+    @on(OpenGraph)
+    async def _open_graph(self, message: OpenGraph) -> None:
+        await self.switch_mode("playground")  # mounted (and its first program shown) first
+        screen = self.show_mode("playground", PlaygroundScreen)
+        screen.show_graph(message.root, message.variables, message.title)
 
     def open_in_playground(self, source: str, *, quiz: tuple[str, ...] = ()) -> None:
         """Show ``source`` in the playground and evaluate it (``quiz``: in quiz mode, these

@@ -14,6 +14,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from engine.train import TrainConfig
+    from engine.value import Value
 
 
 @dataclass
@@ -32,3 +33,14 @@ class OpenTrainSetup(Message):
     """Show the Train screen set up with ``config`` (not started)."""
 
     config: TrainConfig
+
+
+@dataclass
+class OpenGraph(Message):
+    """Show a graph built elsewhere (one token of the GPT) in the playground's tree:
+    ``root`` is its output, ``variables`` name some of its nodes (the root picker lists
+    them), ``title`` says what it is."""
+
+    root: Value
+    variables: dict[str, Value]
+    title: str

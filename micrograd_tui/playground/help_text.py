@@ -7,7 +7,7 @@ Type a small program on the left; its **graph** appears on the right, rooted at 
 variable assigned. Each row shows a value's name or operation, its **data** (the forward
 value) and its **grad** (d root / d this value, filled in by backward).
 
-* **Ctrl+R** (or F5) evaluates the program. A mistake is shown in the status line at the
+* **Ctrl+R** evaluates the program. A mistake is shown in the status line at the
   bottom with its line and column, and the spot is selected in the editor; the old graph
   stays.
 * **Ctrl+B** (or F8, handy inside tmux) runs **backward** from the root: every grad

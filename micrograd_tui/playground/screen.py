@@ -37,6 +37,7 @@ from .inspector import NodeInspector
 from .leaf_lines import leaf_number_span
 from .messages import EvaluationFailed, GradientsChecked, GraphEvaluated, GraphExported
 from .op_editor import OpKeys
+from .opened_graph import OpenedGraphs
 from .quiz_keys import QuizKeys
 from .stepper import BackwardStepper
 
@@ -44,7 +45,7 @@ from .stepper import BackwardStepper
 THREAD_SOURCE_CHARS = 2_000
 
 
-class PlaygroundScreen(BackwardKeys, QuizKeys, OpKeys, Screen):
+class PlaygroundScreen(OpenedGraphs, BackwardKeys, QuizKeys, OpKeys, Screen):
     """Editor, graph tree, node inspector and a status line."""
 
     HELP = HELP
@@ -75,7 +76,7 @@ class PlaygroundScreen(BackwardKeys, QuizKeys, OpKeys, Screen):
     """
 
     BINDINGS = [
-        Binding("ctrl+r,f5", "run", "Run", tooltip="Evaluate the program and show its graph"),
+        Binding("ctrl+r", "run", "Run", tooltip="Evaluate the program and show its graph"),
         Binding("ctrl+b,f8", "backward", "Backward", tooltip="Run backward() from the root"),
         Binding("ctrl+g", "zero_grad", "Zero grad", tooltip="Set every grad to 0"),
         Binding("ctrl+n", "step", "Step", tooltip="Run the next node's local backward"),

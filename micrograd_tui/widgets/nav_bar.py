@@ -1,7 +1,7 @@
 """The top line of every screen: which screen this is, and the keys to the others.
 
 At 80 columns the Footer cannot hold a screen's own keys and the global ones too, so the
-navigation lives here, always visible: the current screen highlighted, F2–F4 for the others
+navigation lives here, always visible: the current screen highlighted, F2–F5 for the others
 (clickable), F1 for help and Ctrl+P for every action.
 """
 
@@ -14,11 +14,12 @@ SCREENS = (
     ("playground", "F2", "Playground"),
     ("train", "F3", "Train"),
     ("lessons", "F4", "Lessons"),
+    ("gpt", "F5", "GPT"),
 )
 
 
 class NavBar(Static):
-    """``micrograd-tui  [F2 Playground]  F3 Train  F4 Lessons    F1 Help  ^p Actions``."""
+    """``micrograd-tui  [F2 Playground]  F3 Train  F4 Lessons  F5 GPT   F1 Help  ^p Actions``."""
 
     DEFAULT_CSS = """
     NavBar {

@@ -18,7 +18,7 @@ CONTROL_KEYS = ["enter", "backspace", "delete", "tab", "shift+tab", "escape", "l
                 "up", "down", "home", "end", "space", "ctrl+w", "ctrl+k", "ctrl+u", "ctrl+z",
                 "ctrl+y", "pageup", "pagedown", "shift+space", "f6", "f7"]
 # every key the playground screen binds (the test below checks this list is complete)
-SCREEN_KEYS = ["ctrl+r", "f5", "ctrl+b", "f8", "ctrl+g", "ctrl+n", "ctrl+t", "ctrl+l", "ctrl+s",
+SCREEN_KEYS = ["ctrl+r", "ctrl+b", "f8", "ctrl+g", "ctrl+n", "ctrl+t", "ctrl+l", "ctrl+s",
                "ctrl+o", "f7", "f6", "f9"]
 
 
