@@ -32,6 +32,7 @@ from .gradcheck_screen import (GRADCHECK_MAX_WORK, GRADCHECK_THREAD_WORK, GradCh
 from .graph_index import GraphIndex, Row, format_number, short_number
 from .graph_pane import GraphPane
 from .graph_tree import GraphTree
+from .graph_view_keys import GraphViewKeys
 from .help_text import HELP
 from .inspector import NodeInspector
 from .leaf_lines import leaf_number_span
@@ -43,7 +44,7 @@ from .stepper import BackwardStepper
 THREAD_SOURCE_CHARS = 2_000
 
 
-class PlaygroundScreen(BackwardKeys, QuizKeys, Screen):
+class PlaygroundScreen(BackwardKeys, QuizKeys, GraphViewKeys, Screen):
     """Editor, graph tree, node inspector and a status line."""
 
     HELP = HELP
@@ -87,6 +88,7 @@ class PlaygroundScreen(BackwardKeys, QuizKeys, Screen):
         Binding("f7", "quiz", "Quiz", priority=True,  # over the editor's own F7
                 tooltip="Quiz mode: work out each grad before it shows"),
         Binding("f6", "give_up", "Give up", tooltip="Quiz: show the grad asked (given up)"),
+        Binding("f9", "toggle_graph", "Graph", tooltip="Show the DAG as a graph, or as the tree"),
     ]
 
     def __init__(self, source: str | None = None, *, name: str | None = None,
@@ -218,6 +220,7 @@ class PlaygroundScreen(BackwardKeys, QuizKeys, Screen):
         self.tree.show(index, keep_expansion=keep_expansion)
         self._update_root_select()
         self._inspect_cursor()
+        self._graph_changed()
         root = index.root
         self._say(Text.assemble(
             (index.name(root), "bold"), " = ", (format_number(root.data), "bold"),
@@ -267,6 +270,7 @@ class PlaygroundScreen(BackwardKeys, QuizKeys, Screen):
         self.stepper = None
         self.tree.show(self.index, keep_expansion=False)
         self._inspect_cursor()
+        self._graph_changed()
         self._say(root_changed_text(name, format_number(value.data), _nodes(len(self.index))))
         self._quiz_follow()
 
@@ -305,6 +309,7 @@ class PlaygroundScreen(BackwardKeys, QuizKeys, Screen):
     def _values_changed(self) -> int:
         changed = self.tree.refresh_values()
         self.inspector.refresh_values()
+        self._graph_changed()
         return changed
 
     # --- actions ------------------------------------------------------------------------------
