@@ -14,7 +14,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -85,6 +85,9 @@ class DagView(ScrollView, can_focus=True):
             self.layout_ = build_layout(index.order, self.record)
         width, height = (self.layout_.width, self.layout_.height) if self.layout_ else (1, 1)
         self.virtual_size = Size(width, height)
+        if self.layout_ is not None and step_node is not None:  # keep the active step in view
+            box = self.layout_.boxes[op_key(step_node)]
+            self.scroll_to_region(Region(box.x, box.y, box.width, 1), animate=False, force=True)
         self.refresh()
 
     def record(self, value: Value) -> str:

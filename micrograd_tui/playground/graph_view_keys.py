@@ -63,5 +63,6 @@ class GraphViewKeys:
 
     @on(DagView.NodeSelected)
     def _dag_selected(self, event: DagView.NodeSelected) -> None:
-        # the tree's cursor follows, so the inspector (which reads the cursor) shows it
+        # the tree's cursor follows (so F9 back lands there), and the inspector shows it
         self.tree.reveal(event.value)
+        self.inspector.show(self.index, event.value)

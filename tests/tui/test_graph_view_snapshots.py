@@ -56,3 +56,21 @@ def test_graph_view_tanh_neuron(snap_compare, size):
 def test_graph_view_tanh_neuron_mid_step_through(snap_compare, size):
     # three steps in: tanh, the last +, then the first + have passed their grads on
     assert snap_compare(MicrogradApp(), terminal_size=size, run_before=graph_of(TANH_NEURON, steps=3))
+
+
+async def test_selecting_in_the_graph_view_shows_the_node_and_big_graphs_point_to_the_tree():
+    app = MicrogradApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await pilot.pause()
+        await pilot.press("f9")
+        await pilot.pause()
+        assert screen.graph_shown and not screen.tree.display
+        await pilot.press("right_square_bracket")  # the first node in topological order
+        await pilot.pause()
+        assert screen.inspector.text.startswith("a   leaf")
+        screen.load_source("x = 1.0\n" + "x = x * 1.0 + 1.0\n" * 40)
+        await pilot.pause()
+        assert "F9 goes back to the tree" in screen.dag.render_line(0).text
+        await pilot.press("f9")
+        assert screen.tree.display and not screen.graph_shown
