@@ -7,6 +7,7 @@ During step-through the active node and its edges are highlighted.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Callable, Hashable
 
@@ -124,7 +125,8 @@ class DagView(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if self.layout_ is None:
-            text = self._message if y == 0 else ""
+            lines = textwrap.wrap(self._message, max(8, width))
+            text = lines[y] if y < len(lines) else ""
             return Strip([Segment(text[:width].ljust(width))], width)
         layout = self.layout_
         row = int(y + self.scroll_y)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on
-
 from .dag_view import DagView
 
 if TYPE_CHECKING:
@@ -61,8 +59,5 @@ class GraphViewKeys:
             node = next((v for v in self.index.order if id(v) == step), None)
         dag.show(self.index, node)
 
-    @on(DagView.NodeSelected)
-    def _dag_selected(self, event: DagView.NodeSelected) -> None:
-        # the tree's cursor follows (so F9 back lands there), and the inspector shows it
-        self.tree.reveal(event.value)
+    def on_dag_view_node_selected(self, event: DagView.NodeSelected) -> None:
         self.inspector.show(self.index, event.value)

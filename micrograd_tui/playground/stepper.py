@@ -119,7 +119,9 @@ class BackwardStepper:
             running[id(child)] = after
             text = self.describe(node, i, local, contribution)
             updates.append(Update(child, local, contribution, before, after, text))
-        step = Step(self.position + 1, node, tuple(updates), node._op.formula)
+        from .inspector import rule_text  # the rule in the node's own names, never a/b
+
+        step = Step(self.position + 1, node, tuple(updates), rule_text(node, self.name))
         self.steps.append(step)
         return step
 
