@@ -190,7 +190,7 @@ def graph_tree(root: Value, *, max_depth: int = MAX_TREE_DEPTH,
     named input, ``const`` for a number in the program), then data and grad in aligned
     columns.  Names are the playground's (:meth:`GraphIndex.name`): a variable's current
     value is its name (``c``), earlier values of a reassigned variable are numbered
-    (``c#1``, ``c#2``), unnamed operations are their symbol and a number (``+#3``), constants
+    (``c#1``, ``c#2``), unnamed operations are ``t1``, ``t2`` ... in topological order, constants
     their value (``(2.0)``).  A node used in several places is shown in full once; its other
     appearances read ``↪ name`` with the kind ``shared``, as in the playground.
     """

@@ -13,8 +13,10 @@ full rows and 30 references, not 2**30 rows.
 Names: a labelled node shows its label.  When several nodes share a label (``c += c + 1``
 makes a new ``c``), the one the variable holds now is plain ``c`` and the earlier ones are
 numbered in the order they were computed: ``c#1``, ``c#2``.
-Unlabelled operations are called by their symbol and a number (``+#3``), constants by their
-value (``(2.0)``).  The command line's ``eval`` tree uses the same names.
+Unlabelled intermediates are called ``t1``, ``t2`` ... in topological order (inputs before
+the nodes that use them), skipping any name the program itself uses; constants are called by
+their value (``(2.0)``).  The command line's ``eval`` tree, the step-through, the inspector,
+the gradient check and the graph view all use the same names.
 """
 
 from __future__ import annotations
@@ -97,9 +99,8 @@ class Row:
             return [(self.name, "leaf")]
         if self.kind == KIND_CONST:
             return [(self.name, "const")]
-        if v.label:
-            return [(self.name, "name"), (" (", "tag"), (v._op.symbol, "op"), (")", "tag")]
-        return [(self.name, "op")]
+        # t1 (+): the operation shows beside every computed node, named or not
+        return [(self.name, "name"), (" (", "tag"), (v._op.symbol, "op"), (")", "tag")]
 
     @property
     def head_width(self) -> int:
@@ -258,9 +259,10 @@ def _names(order: list[Value], variables: dict[str, Value]) -> dict[int, str]:
     for v in order:
         if v.label:
             counts[v.label] = counts.get(v.label, 0) + 1
+    taken = set(counts) | set(variables)
     seen: dict[str, int] = {}
     names: dict[int, str] = {}
-    ops = 0
+    temps = 0
     for v in order:
         label = v.label
         if label:
@@ -271,8 +273,10 @@ def _names(order: list[Value], variables: dict[str, Value]) -> dict[int, str]:
                 seen[label] = k
                 names[id(v)] = f"{label}#{k}"
         elif v._prev:
-            ops += 1
-            names[id(v)] = f"{v._op.symbol}#{ops}"
+            temps += 1
+            while f"t{temps}" in taken:  # the program's own t1 keeps its name
+                temps += 1
+            names[id(v)] = f"t{temps}"
         else:
             names[id(v)] = f"({short_number(v.data)})"
     return names

@@ -19,6 +19,7 @@ from textual.widgets import Label, Select, Static
 
 from engine.value import Value
 
+from .dag_view import DagView
 from .graph_tree import GraphTree
 from .inspector import NodeInspector
 from .quiz_panel import QuizPanel
@@ -83,6 +84,10 @@ class GraphPane(Vertical):
         tree = GraphTree(id="pg-tree")
         tree.border_title = "Graph"
         yield tree
+        dag = DagView(id="pg-dag")
+        dag.border_title = "Graph view · F10 tree · arrows pan · click or [ ] selects"
+        dag.display = False
+        yield dag
         yield QuizPanel(id="pg-quiz")
         inspector = NodeInspector(id="pg-inspector")
         inspector.border_title = "Node"

@@ -327,6 +327,11 @@ class GraphTree(Tree[Row]):
             if node.data is not None and id(node.data.value) in flashed:
                 node.refresh()
 
+    @property
+    def step_node_id(self) -> int | None:
+        """``id`` of the node the step-through is at (None: not stepping)."""
+        return self._step_node
+
     def set_step_node(self, value: Value | None) -> None:
         """Mark the node whose local backward the step-through just ran."""
         old = self._step_node

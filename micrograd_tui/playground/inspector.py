@@ -156,7 +156,7 @@ def describe(index: GraphIndex, value: Value,
     if value._prev:
         t.append(local_derivatives(value, name) + "\n")
         t.append("rule: ", "dim")
-        t.append(op.formula + "\n", "italic")  # the engine's own words for the operation
+        t.append(rule_text(value, name) + "\n", "italic")  # the engine's own words
     else:
         t.append(op.formula + "\n", "italic")
     t.append("\n")
@@ -221,6 +221,19 @@ def local_derivatives(value: Value, name: Callable[[Value], str]) -> str:
     if error:
         text += f"  (cannot be computed here: {error})"
     return text
+
+
+def rule_text(value: Value, name: Callable[[Value], str]) -> str:
+    """The operation's rule written with ``value``'s real inputs: ``d(x * w)/dx = w``.
+
+    The engine's placeholders (``a``, ``b``, ``x``) could be other variables of the program,
+    so they never show for an operation with fixed inputs.  Operations with any number of inputs (``sum``) keep their ``x_i`` words."""
+    op = value._op
+    inputs = value._prev
+    if op.arity < 0 or len(inputs) != len(op.roles) or not op.template.rights:
+        return op.formula
+    words = {role: _as_variable(name(child)) for role, child in zip(op.roles, inputs)}
+    return op.rule(words)
 
 
 def _reads_as(expr: str, x: float) -> bool:

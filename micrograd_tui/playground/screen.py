@@ -32,6 +32,7 @@ from .gradcheck_screen import (GRADCHECK_MAX_WORK, GRADCHECK_THREAD_WORK, GradCh
 from .graph_index import GraphIndex, Row, format_number, short_number
 from .graph_pane import GraphPane
 from .graph_tree import GraphTree
+from .graph_view_keys import GraphViewKeys
 from .help_text import HELP
 from .inspector import NodeInspector
 from .leaf_lines import leaf_number_span
@@ -40,40 +41,19 @@ from .op_editor import OpKeys
 from .opened_graph import OpenedGraphs
 from .quiz_keys import QuizKeys
 from .stepper import BackwardStepper
+from .styles import SCREEN_CSS
 
 #: programs longer than this are evaluated in a worker thread so the UI stays responsive
 THREAD_SOURCE_CHARS = 2_000
 
 
-class PlaygroundScreen(OpenedGraphs, BackwardKeys, QuizKeys, OpKeys, Screen):
+class PlaygroundScreen(OpenedGraphs, BackwardKeys, QuizKeys, OpKeys, GraphViewKeys, Screen):
     """Editor, graph tree, node inspector and a status line."""
 
     HELP = HELP
     SUB_TITLE = "Playground"
 
-    DEFAULT_CSS = """
-    PlaygroundScreen #pg-main {
-        height: 1fr;
-    }
-    PlaygroundScreen #pg-left {
-        width: 2fr;
-        min-width: 28;
-    }
-    PlaygroundScreen #pg-right {
-        width: 3fr;
-    }
-    PlaygroundScreen #pg-status {
-        height: auto;
-        min-height: 2;
-        max-height: 7;
-        padding: 0 1;
-        background: $boost;
-    }
-    PlaygroundScreen #pg-status.-error {
-        background: $error 15%;
-        color: $text-error;
-    }
-    """
+    DEFAULT_CSS = SCREEN_CSS
 
     BINDINGS = [
         Binding("ctrl+r", "run", "Run", tooltip="Evaluate the program and show its graph"),
@@ -90,6 +70,7 @@ class PlaygroundScreen(OpenedGraphs, BackwardKeys, QuizKeys, OpKeys, Screen):
                 tooltip="Quiz mode: work out each grad before it shows"),
         Binding("f6", "give_up", "Give up", tooltip="Quiz: show the grad asked (given up)"),
         Binding("f9", "define_op", "Op", tooltip="Define an operation: its forward and derivative"),
+        Binding("f10", "toggle_graph", "Graph", tooltip="Show the DAG as a graph, or as the tree"),
     ]
 
     def __init__(self, source: str | None = None, *, name: str | None = None,
@@ -221,6 +202,7 @@ class PlaygroundScreen(OpenedGraphs, BackwardKeys, QuizKeys, OpKeys, Screen):
         self.tree.show(index, keep_expansion=keep_expansion)
         self._update_root_select()
         self._inspect_cursor()
+        self._graph_changed()
         root = index.root
         self._say(Text.assemble(
             (index.name(root), "bold"), " = ", (format_number(root.data), "bold"),
@@ -270,6 +252,7 @@ class PlaygroundScreen(OpenedGraphs, BackwardKeys, QuizKeys, OpKeys, Screen):
         self.stepper = None
         self.tree.show(self.index, keep_expansion=False)
         self._inspect_cursor()
+        self._graph_changed()
         self._say(root_changed_text(name, format_number(value.data), _nodes(len(self.index))))
         self._quiz_follow()
 
@@ -308,6 +291,7 @@ class PlaygroundScreen(OpenedGraphs, BackwardKeys, QuizKeys, OpKeys, Screen):
     def _values_changed(self) -> int:
         changed = self.tree.refresh_values()
         self.inspector.refresh_values()
+        self._graph_changed()
         return changed
 
     # --- actions ------------------------------------------------------------------------------

@@ -120,7 +120,9 @@ class BackwardStepper:
             running[id(child)] = after
             text = self.describe(node, i, local, contribution)
             updates.append(Update(child, local, contribution, before, after, text))
-        step = Step(self.position + 1, node, tuple(updates), node._op.formula)
+        from .inspector import rule_text  # the rule in the node's own names, never a/b
+
+        step = Step(self.position + 1, node, tuple(updates), rule_text(node, self.name))
         self.steps.append(step)
         return step
 
@@ -161,7 +163,12 @@ def local_expression(node: Value, i: int, name: Callable[[Value], str]) -> str:
     reads ``f.data`` and never a learner's own ``b``.
     """
     text = node._op.local_text(i, [data_of(child, name) for child in node._prev])
-    return "local" if text is None else text
+    if text is None:
+        return "local"
+    try:  # a plain number (``1``, ``-1``) reads the way every other number does: ``1.0``
+        return short_number(float(text))
+    except ValueError:
+        return text
 
 
 def data_of(value: Value, name: Callable[[Value], str]) -> str:

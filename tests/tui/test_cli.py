@@ -59,6 +59,17 @@ def test_eval_default_is_the_readme_example(capsys: pytest.CaptureFixture[str]) 
     assert len({rest for _, _, rest in b_lines}) == 1
 
 
+def test_eval_names_intermediates_t1_t2_in_order(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["eval"], capsys)
+    assert code == 0, err
+    names = [name.removeprefix("↪ ") for name, _, _ in eval_tree(out)]
+    temps = sorted({n for n in names if n.startswith("t")}, key=lambda n: int(n[1:]))
+    # 15 unnamed operations in the README example, each one readable, none like `+#3`
+    assert temps == [f"t{k}" for k in range(1, 16)]
+    assert not any("#" in n and not n[0] in "cdg" for n in names)
+    assert ("g", "+") == eval_tree(out)[0][:2] and ("t15", "/") in {n[:2] for n in eval_tree(out)}
+
+
 def eval_tree(out: str) -> list[tuple[str, str, str]]:
     lines = out.splitlines()
     return [tree_line(line) for line in lines[1:lines.index("variables")]]

@@ -39,7 +39,10 @@ def test_names_follow_the_program(readme):
     # unlabelled operations get a readable, unique name; constants are called by their value
     not_constants = [index.name(n) for n in index.order if n.children or n.label]
     assert len(set(not_constants)) == len(not_constants)
-    assert index.name(v["g"].children[1]).startswith("/#")
+    temps = [index.name(n) for n in index.order if n.children and not n.label]
+    assert temps == [f"t{k}" for k in range(1, len(temps) + 1)]  # t1, t2 ... in order
+    assert index.name(v["g"].children[1]) == temps[-1]
+    assert not any("#" in t for t in temps)
     assert "(10.0)" in names
 
 

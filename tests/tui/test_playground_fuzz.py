@@ -19,7 +19,7 @@ CONTROL_KEYS = ["enter", "backspace", "delete", "tab", "shift+tab", "escape", "l
                 "ctrl+y", "pageup", "pagedown", "shift+space", "f6", "f7"]
 # every key the playground screen binds (the test below checks this list is complete)
 SCREEN_KEYS = ["ctrl+r", "ctrl+b", "f8", "ctrl+g", "ctrl+n", "ctrl+t", "ctrl+l", "ctrl+s",
-               "ctrl+o", "f7", "f6", "f9"]
+               "ctrl+o", "f7", "f6", "f9", "f10"]
 
 
 def keys_for(text: str) -> list[str]:

@@ -69,8 +69,8 @@ def test_a_value_used_twice_by_one_node_gets_both_contributions():
     stepper = BackwardStepper(b)
     step = stepper.forward()
     assert [u.text for u in step.updates] == [
-        "a.grad += 1 × b.grad = 1.0 × 1.0 = 1.0",
-        "a.grad += 1 × b.grad = 1.0 × 1.0 = 1.0",
+        "a.grad += 1.0 × b.grad = 1.0 × 1.0 = 1.0",
+        "a.grad += 1.0 × b.grad = 1.0 × 1.0 = 1.0",
     ]
     assert [(u.before, u.after) for u in step.updates] == [(0.0, 1.0), (1.0, 2.0)]
     assert a.grad == 2.0
@@ -114,7 +114,7 @@ def test_fused_neuron_steps_name_the_partner_input():
     n.label = "n"
     step = BackwardStepper(n).forward()
     texts = [u.text for u in step.updates]
-    assert texts[0] == "b.grad += 1 × n.grad = 1.0 × 1.0 = 1.0"
+    assert texts[0] == "b.grad += 1.0 × n.grad = 1.0 × 1.0 = 1.0"
     # inputs are (b, w1, w2, x1, x2)
     assert texts[1] == "w1.grad += x1.data × n.grad = 2.0 × 1.0 = 2.0"
     assert texts[2] == "w2.grad += x2.data × n.grad = 3.0 × 1.0 = 3.0"
