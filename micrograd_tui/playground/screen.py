@@ -26,7 +26,6 @@ from ..widgets.nav_bar import NavBar
 from .actions import ExportFailed, export_path, export_report, root_changed_text, write_export
 from .backward_keys import BackwardKeys
 from .editor import ProgramEditor
-from .examples import README_EXAMPLE
 from .gradcheck_screen import (GRADCHECK_MAX_WORK, GRADCHECK_THREAD_WORK, GradCheckScreen,
                                run_gradient_check, verdict)
 from .graph_index import GraphIndex, Row, format_number, short_number
@@ -37,12 +36,13 @@ from .inspector import NodeInspector
 from .leaf_lines import leaf_number_span
 from .messages import EvaluationFailed, GradientsChecked, GraphEvaluated, GraphExported
 from .stepper import BackwardStepper
+from .workspace_keys import WorkspaceKeys
 
 #: programs longer than this are evaluated in a worker thread so the UI stays responsive
 THREAD_SOURCE_CHARS = 2_000
 
 
-class PlaygroundScreen(BackwardKeys, Screen):
+class PlaygroundScreen(WorkspaceKeys, BackwardKeys, Screen):
     """Editor, graph tree, node inspector and a status line."""
 
     HELP = HELP
@@ -75,21 +75,34 @@ class PlaygroundScreen(BackwardKeys, Screen):
     BINDINGS = [
         Binding("ctrl+r,f5", "run", "Run", tooltip="Evaluate the program and show its graph"),
         Binding("ctrl+b,f8", "backward", "Backward", tooltip="Run backward() from the root"),
-        Binding("ctrl+g", "zero_grad", "Zero grad", tooltip="Set every grad to 0"),
         Binding("ctrl+n", "step", "Step", tooltip="Run the next node's local backward"),
         Binding("ctrl+t", "step_back", "Back", tooltip="Undo the last backward step"),
-        Binding("ctrl+l", "gradcheck", "Check",
+        Binding("ctrl+g", "zero_grad", "Zero grad", tooltip="Set every grad to 0"),
+        Binding("ctrl+s", "save_program", "Save", tooltip="Save the program to its file"),
+        Binding("ctrl+o", "open_program", "Open", tooltip="Open a program file"),
+        Binding("f6", "pick_root", "Root", priority=True,
+                tooltip="Choose which variable is the root (kept when you run again)"),
+        # the footer fits 80 columns: the rest are in the command palette and on F1
+        Binding("ctrl+l", "gradcheck", "Check", show=False,
                 tooltip="Compare every leaf's gradient with central differences"),
-        Binding("ctrl+s", "export", "Export",
+        Binding("f9", "previous_program", "Previous program", show=False, priority=True,
+                tooltip="Swap back to the program you had before this one"),
+        Binding("alt+e", "examples", "Examples", show=False, priority=True,
+                tooltip="Open one of the lecture's programs (yours is kept)"),
+        Binding("alt+n", "new_program", "New program", show=False, priority=True,
+                tooltip="Start an empty program (yours is kept)"),
+        Binding("alt+s", "save_program_as", "Save as", show=False, priority=True,
+                tooltip="Save the program to another file"),
+        Binding("ctrl+e", "export", "Export graph", show=False, priority=True,
                 tooltip="Write the graph as Graphviz DOT (and SVG) in the current folder"),
-        Binding("ctrl+o", "pick_root", "Root", tooltip="Choose which variable is the root"),
     ]
 
     def __init__(self, source: str | None = None, *, name: str | None = None,
                  id: str | None = None, classes: str | None = None) -> None:
-        """``source``: the program shown first (``None``: micrograd's README example)."""
+        """``source``: the program shown first (``None``: the last program, else micrograd's
+        README example)."""
         super().__init__(name=name, id=id, classes=classes)
-        self._initial_source = source if source is not None else README_EXAMPLE
+        self._initial_source = source
         self.program: Program | None = None
         self.index: GraphIndex | None = None
         self.stepper: BackwardStepper | None = None
@@ -139,11 +152,12 @@ class PlaygroundScreen(BackwardKeys, Screen):
     def on_mount(self) -> None:
         pending = self._pending
         self._pending = None
-        if pending is None:
-            pending = (self._initial_source, True)
-        source, run = pending
-        self.editor.load_text(source)
+        first = self.open_workspace(self._initial_source)
+        self.editor.load_text(first)
         self.editor.focus()
+        if pending is not None:  # opened from a lesson before the playground was shown
+            self.replace_program(pending[0], evaluate=False)
+        source, run = pending or (first, True)
         if run:
             self.evaluate_source(source, keep_expansion=False)
         else:
@@ -156,9 +170,7 @@ class PlaygroundScreen(BackwardKeys, Screen):
         if not self.is_mounted:
             self._pending = (source, evaluate)
             return
-        self.editor.load_text(source)
-        if evaluate:
-            self.evaluate_source(source, keep_expansion=False)
+        self.replace_program(source, evaluate=evaluate)  # the old one is kept
 
     def evaluate_source(self, source: str, *, keep_expansion: bool = True) -> None:
         """Evaluate ``source`` and show its graph (or the error, keeping the old graph).
@@ -205,6 +217,9 @@ class PlaygroundScreen(BackwardKeys, Screen):
             self._show_error(message.error)
 
     def _show_program(self, program: Program, index: GraphIndex, keep_expansion: bool) -> None:
+        gone = self.root_name if self.root_name not in program.variables else None
+        if gone:  # the picked variable is no longer assigned: back to the output
+            self.root_name = None
         self.program = program
         self.index = index
         self.stepper = None
@@ -215,7 +230,9 @@ class PlaygroundScreen(BackwardKeys, Screen):
         root = index.root
         self._say(Text.assemble(
             (index.name(root), "bold"), " = ", (format_number(root.data), "bold"),
-            f"   ({_nodes(len(index))})\n",
+            f"   ({_nodes(len(index))})",
+            ("  root picked with F6, kept on Ctrl+R" if self.root_name else "", "dim"),
+            (f"  ({gone} is gone: back to the output)" if gone else "", "dim"), "\n",
             ("Ctrl+B backward · Ctrl+N step · Ctrl+P every action", "dim")))
 
     def _show_error(self, error: BaseException) -> None:
@@ -237,7 +254,8 @@ class PlaygroundScreen(BackwardKeys, Screen):
     # --- root -----------------------------------------------------------------------------------
     def _update_root_select(self) -> None:
         if self.program is not None and self.index is not None:
-            self.query_one(GraphPane).show_roots(self.program.variables, self.index.root)
+            self.query_one(GraphPane).show_roots(self.program.variables, self.index.root,
+                                                 picked=self.root_name is not None)
 
     @on(GraphPane.RootChosen)
     def _root_chosen(self, event: GraphPane.RootChosen) -> None:
@@ -248,10 +266,12 @@ class PlaygroundScreen(BackwardKeys, Screen):
         if self.program is None or name not in self.program.variables:
             return
         value = self.program.variables[name]
-        if self.index is not None and value is self.index.root:
+        # picking the output again means: follow the program's output, as before any pick
+        picked = name if value is not self.program.output else None
+        if self.index is not None and value is self.index.root and picked == self.root_name:
             return
         old = self.index
-        self.root_name = name
+        self.root_name = picked
         self.index = GraphIndex(value, self.program.variables)
         # grads from the old root are d(old root)/d(node): nothing stale may stay on show
         for graph in (old, self.index):
@@ -260,7 +280,9 @@ class PlaygroundScreen(BackwardKeys, Screen):
         self.stepper = None
         self.tree.show(self.index, keep_expansion=False)
         self._inspect_cursor()
-        self._say(root_changed_text(name, format_number(value.data), _nodes(len(self.index))))
+        self._update_root_select()
+        self._say(root_changed_text(name, format_number(value.data), _nodes(len(self.index)),
+                                    picked=picked is not None))
 
     # --- tree and inspector ---------------------------------------------------------------------
     @on(Tree.NodeHighlighted, "#pg-tree")

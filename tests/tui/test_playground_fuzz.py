@@ -18,8 +18,8 @@ CONTROL_KEYS = ["enter", "backspace", "delete", "tab", "shift+tab", "escape", "l
                 "up", "down", "home", "end", "space", "ctrl+w", "ctrl+k", "ctrl+u", "ctrl+z",
                 "ctrl+y", "pageup", "pagedown", "shift+space", "f6", "f7"]
 # every key the playground screen binds (the test below checks this list is complete)
-SCREEN_KEYS = ["ctrl+r", "f5", "ctrl+b", "f8", "ctrl+g", "ctrl+n", "ctrl+t", "ctrl+l", "ctrl+s",
-               "ctrl+o"]
+SCREEN_KEYS = ["ctrl+r", "f5", "ctrl+b", "f8", "ctrl+g", "ctrl+n", "ctrl+t", "ctrl+l", "ctrl+e",
+               "f6", "ctrl+s", "ctrl+o", "f9", "alt+e", "alt+n", "alt+s"]
 
 
 def keys_for(text: str) -> list[str]:
