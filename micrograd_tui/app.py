@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hits
 from textual.screen import Screen
 from textual.system_commands import SystemCommandsProvider
-from textual.widget import Widget
 
 from engine.train import TrainConfig
 
@@ -136,27 +135,30 @@ class MicrogradApp(App[None]):
         Textual's (theme, keys, screenshot...), in that order.  A focused widget's own keys
         (the editor's cursor moves, select all, undo) come last and are listed only when
         typed for, unless the widget shows them in the footer."""
-        seen: set[str] = set()
-        own: list[SystemCommand] = []
-        app_wide: list[SystemCommand] = []
-        widgets: list[SystemCommand] = []
+        def rank(node: object) -> int:  # the screen's own, the app's, a widget's
+            if isinstance(node, Screen):
+                return 0
+            return 1 if isinstance(node, App) else 2
+
+        def place(node: object, action: str) -> int:  # where its class declares the key
+            actions = [b.action for b in getattr(type(node), "BINDINGS", ())
+                       if isinstance(b, Binding)]
+            return actions.index(action) if action in actions else len(actions)
+
+        found: dict[str, tuple[int, int, SystemCommand]] = {}
         for active in screen.active_bindings.values():
-            binding = active.binding
-            if not binding.description or binding.action in seen:
+            binding, node = active.binding, active.node
+            if not binding.description or binding.action in found:
                 continue
-            seen.add(binding.action)
             key = self.get_key_display(binding)
-            widget = isinstance(active.node, Widget) and not isinstance(active.node, Screen)
-            command = SystemCommand(
+            found[binding.action] = (rank(node), place(node, binding.action), SystemCommand(
                 binding.description,
                 f"{binding.tooltip or binding.description} ({key})",
-                lambda node=active.node, action=binding.action: self.run_action(action, node),
-                discover=binding.show or not widget,
-            )
-            (widgets if widget else app_wide if isinstance(active.node, App) else own
-             ).append(command)
-        yield from own
-        yield from app_wide
-        titles = {command.title for command in own + app_wide}
+                lambda node=node, action=binding.action: self.run_action(action, node),
+                discover=binding.show or rank(node) < 2,
+            ))
+        ordered = sorted(found.values(), key=lambda item: item[:2])
+        yield from (command for r, _, command in ordered if r < 2)
+        titles = {command.title for r, _, command in ordered if r < 2}
         yield from (c for c in super().get_system_commands(screen) if c.title not in titles)
-        yield from widgets
+        yield from (command for r, _, command in ordered if r == 2)
