@@ -18,10 +18,18 @@ value) and its **grad** (d root / d this value, filled in by backward).
   **Ctrl+T** steps back.
 * **Ctrl+L** runs the **gradient check**: each input's gradient (then each constant's)
   against central differences. It runs backward first, so the grads get filled in.
-* **Ctrl+S** **exports** the graph as a Graphviz DOT file (and SVG when `dot` is installed)
-  into the current folder.
-* **Ctrl+O** picks which variable is the **root** of the graph; every grad goes back to 0
-  (the old ones were for the old root).
+* **Ctrl+S** **saves** the program to a file (the first time it asks for a name, and it asks
+  before replacing another file); **Ctrl+O** **opens** one; **Alt+S** saves as.
+* **Alt+E** opens one of the lecture's **examples**, **Alt+N** a **new**, empty program.
+  Whatever replaces your program (an example, a file, a lesson's program, a model's graph),
+  your program is **kept**: **F9** brings it back (and F9 again swaps back), Ctrl+Z in the
+  editor too. The last program comes back when the app starts again.
+* **Ctrl+E** **exports** the graph as a Graphviz DOT file (and SVG when `dot` is installed)
+  into the current folder, and says the full path.
+* **F6** picks which variable is the **root** of the graph; every grad goes back to 0
+  (the old ones were for the old root). A picked root is kept when you run again (the top
+  line says "picked root"); pick the last variable to follow the program's output again.
+* **Ctrl+A** selects the whole program; **Ctrl+P** lists every action.
 
 In the graph, **Enter** or **Space** opens a row; Enter on a **↪ shared** row jumps to where
 that value is shown in full (a value used in several places is shown in full only once).

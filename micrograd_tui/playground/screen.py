@@ -36,7 +36,7 @@ from .inspector import NodeInspector
 from .leaf_lines import leaf_number_span
 from .messages import EvaluationFailed, GradientsChecked, GraphEvaluated, GraphExported
 from .stepper import BackwardStepper
-from .workspace_keys import WorkspaceKeys
+from .workspace_keys import FILE_BINDINGS, WORKSPACE_BINDINGS, WorkspaceKeys
 
 #: programs longer than this are evaluated in a worker thread so the UI stays responsive
 THREAD_SOURCE_CHARS = 2_000
@@ -78,21 +78,13 @@ class PlaygroundScreen(WorkspaceKeys, BackwardKeys, Screen):
         Binding("ctrl+n", "step", "Step", tooltip="Run the next node's local backward"),
         Binding("ctrl+t", "step_back", "Back", tooltip="Undo the last backward step"),
         Binding("ctrl+g", "zero_grad", "Zero grad", tooltip="Set every grad to 0"),
-        Binding("ctrl+s", "save_program", "Save", tooltip="Save the program to its file"),
-        Binding("ctrl+o", "open_program", "Open", tooltip="Open a program file"),
+        *FILE_BINDINGS,  # ctrl+s save, ctrl+o open
         Binding("f6", "pick_root", "Root", priority=True,
                 tooltip="Choose which variable is the root (kept when you run again)"),
         # the footer fits 80 columns: the rest are in the command palette and on F1
         Binding("ctrl+l", "gradcheck", "Check", show=False,
                 tooltip="Compare every leaf's gradient with central differences"),
-        Binding("f9", "previous_program", "Previous program", show=False, priority=True,
-                tooltip="Swap back to the program you had before this one"),
-        Binding("alt+e", "examples", "Examples", show=False, priority=True,
-                tooltip="Open one of the lecture's programs (yours is kept)"),
-        Binding("alt+n", "new_program", "New program", show=False, priority=True,
-                tooltip="Start an empty program (yours is kept)"),
-        Binding("alt+s", "save_program_as", "Save as", show=False, priority=True,
-                tooltip="Save the program to another file"),
+        *WORKSPACE_BINDINGS,  # previous program, examples, new, save as
         Binding("ctrl+e", "export", "Export graph", show=False, priority=True,
                 tooltip="Write the graph as Graphviz DOT (and SVG) in the current folder"),
     ]

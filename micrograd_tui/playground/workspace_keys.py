@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual.binding import Binding
 from textual.widgets import TextArea
 
 from .examples import EXAMPLES, README_EXAMPLE
@@ -31,6 +32,23 @@ if TYPE_CHECKING:
 #: seconds after the last keystroke before the program is written to the data folder
 KEEP_DELAY = 1.0
 PREVIOUS_KEY = "F9"
+
+#: in the footer
+FILE_BINDINGS = [
+    Binding("ctrl+s", "save_program", "Save", tooltip="Save the program to its file"),
+    Binding("ctrl+o", "open_program", "Open", tooltip="Open a program file"),
+]
+#: in the command palette and on F1 (the footer fits 80 columns)
+WORKSPACE_BINDINGS = [
+    Binding("f9", "previous_program", "Previous program", show=False, priority=True,
+            tooltip="Swap back to the program you had before this one"),
+    Binding("alt+e", "examples", "Examples", show=False, priority=True,
+            tooltip="Open one of the lecture's programs (yours is kept)"),
+    Binding("alt+n", "new_program", "New program", show=False, priority=True,
+            tooltip="Start an empty program (yours is kept)"),
+    Binding("alt+s", "save_program_as", "Save as", show=False, priority=True,
+            tooltip="Save the program to another file"),
+]
 
 
 class WorkspaceKeys:
