@@ -2,7 +2,7 @@
 it was last saved to or opened from, kept between runs of the app.
 
 Plain Python (no Textual).  The file is ``workspace.json`` in the same data folder as lesson
-progress (:func:`~micrograd_tui.lessonbook.progress.data_dir`: the user's data folder, or
+progress (:func:`~micrograd_tui.data_folder.data_dir`: the user's data folder, or
 ``$MICROGRAD_TUI_DATA_DIR``, which ``serve`` sets per browser tab).  Writes are atomic; a file
 that cannot be read is moved aside (never deleted) and the learner is told where it went.
 Program files themselves are read with a bound (:func:`read_program`) and written atomically
@@ -21,7 +21,7 @@ from engine.persist import (FileReadError, FileWriteError, ModelFileError, atomi
                             read_text_limited, set_aside)
 
 from ..classroom.sandbox import confine
-from ..lessonbook.progress import data_dir
+from ..data_folder import data_dir
 
 FILE_NAME = "workspace.json"
 FORMAT = "micrograd-tui/workspace"

@@ -67,6 +67,8 @@ async def test_random_typing_and_every_binding_leave_the_app_responsive(tmp_path
             for key in keys:
                 chars = keys_for(key) if len(key) > 1 and key.startswith("[") else [key]
                 await pilot.press(*chars)
+            # close any dialog first: the open dialog's folder tree keeps a worker waiting
+            await back_to_playground(app, pilot)
             await app.workers.wait_for_complete()
             await pilot.pause()
         # two thousand characters of nonsense at once, then every binding again
@@ -77,6 +79,7 @@ async def test_random_typing_and_every_binding_leave_the_app_responsive(tmp_path
         screen.editor.focus()
         for key in SCREEN_KEYS:
             await pilot.press(key)
+            await back_to_playground(app, pilot)
             await app.workers.wait_for_complete()
             screen = await back_to_playground(app, pilot)
             screen.editor.focus()

@@ -9,7 +9,7 @@ import pytest
 from textual.command import CommandList, CommandPalette
 
 from micrograd_tui.app import MicrogradApp
-from micrograd_tui.lessonbook.progress import ENV_DATA_DIR
+from micrograd_tui.data_folder import ENV_DATA_DIR
 from micrograd_tui.messages import OpenProgram
 from micrograd_tui.playground.examples import TANH_NEURON
 from micrograd_tui.playground.file_dialogs import (ConfirmDialog, ExamplePicker, OpenDialog,
