@@ -10,10 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hits
 from textual.screen import Screen
+from textual.system_commands import SystemCommandsProvider
 
 from engine.train import TrainConfig
 
@@ -27,12 +29,23 @@ from .widgets.help_screen import HelpScreen
 ScreenT = TypeVar("ScreenT", bound=Screen)
 
 
+class ActionsFirst(SystemCommandsProvider):
+    """The command palette's list in :meth:`MicrogradApp.get_system_commands`' order (Textual's
+    own provider sorts it by name, which put the editor's cursor commands first)."""
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback, discover in self.app.get_system_commands(self.screen):
+            if discover:
+                yield DiscoveryHit(title, callback, help=help_text)
+
+
 class MicrogradApp(App[None]):
     """micrograd-tui: type expressions, watch gradients flow, train, and follow lessons."""
 
     TITLE = "micrograd-tui"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {ActionsFirst}
     # the modes are added in __init__: two of their screens take this app's options
     DEFAULT_MODE = "playground"
     # F1-F5 are shown on every screen's top line (NavBar), so the Footer keeps its room for
@@ -67,9 +80,26 @@ class MicrogradApp(App[None]):
 
         Notifications carry user text (file paths, program names, lesson answers); one ``[``
         in it rendered as markup could end the app.  Widgets' ``notify`` comes here too.
+        Textual's own two messages written in markup (Ctrl+C's "how to quit" and the saved
+        screenshot) are sent as plain words by :meth:`action_help_quit` and
+        :meth:`_screenshot_saved`, so no markup tag is ever shown as text.
         """
         super().notify(message, title=title, severity=severity,  # type: ignore[arg-type]
                        timeout=timeout, markup=False)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C where nothing is copied: Textual's "how to quit" toast, in plain words."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(f"Press {key} to quit the app", title="Do you want to quit?")
+                return
+
+    @on(events.DeliveryComplete)
+    def _screenshot_saved(self, event: events.DeliveryComplete) -> None:
+        if event.name == "screenshot":
+            event.prevent_default()  # Textual's own handler would show its markup as text
+            where = f" to {event.path}" if event.path is not None else ""
+            self.notify(f"Saved the screenshot{where}", title="Screenshot")
 
     # --- actions ---------------------------------------------------------------------
     def action_help(self) -> None:
@@ -112,17 +142,34 @@ class MicrogradApp(App[None]):
         return screen
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The command palette lists every key binding's action, and the built-in commands."""
-        seen: set[str] = set()
+        """The command palette: the screen's actions, then the app's (F1-F4, quit), then
+        Textual's (theme, keys, screenshot...), in that order.  A focused widget's own keys
+        (the editor's cursor moves, select all, undo) come last and are listed only when
+        typed for, unless the widget shows them in the footer."""
+        def rank(node: object) -> int:  # the screen's own, the app's, a widget's
+            if isinstance(node, Screen):
+                return 0
+            return 1 if isinstance(node, App) else 2
+
+        def place(node: object, action: str) -> int:  # where its class declares the key
+            actions = [b.action for b in getattr(type(node), "BINDINGS", ())
+                       if isinstance(b, Binding)]
+            return actions.index(action) if action in actions else len(actions)
+
+        found: dict[str, tuple[int, int, SystemCommand]] = {}
         for active in screen.active_bindings.values():
-            binding = active.binding
-            if not binding.description or binding.action in seen:
+            binding, node = active.binding, active.node
+            if not binding.description or binding.action in found:
                 continue
-            seen.add(binding.action)
             key = self.get_key_display(binding)
-            yield SystemCommand(
+            found[binding.action] = (rank(node), place(node, binding.action), SystemCommand(
                 binding.description,
                 f"{binding.tooltip or binding.description} ({key})",
-                lambda node=active.node, action=binding.action: self.run_action(action, node),
-            )
-        yield from super().get_system_commands(screen)
+                lambda node=node, action=binding.action: self.run_action(action, node),
+                discover=binding.show or rank(node) < 2,
+            ))
+        ordered = sorted(found.values(), key=lambda item: item[:2])
+        yield from (command for r, _, command in ordered if r < 2)
+        titles = {command.title for r, _, command in ordered if r < 2}
+        yield from (c for c in super().get_system_commands(screen) if c.title not in titles)
+        yield from (command for r, _, command in ordered if r == 2)

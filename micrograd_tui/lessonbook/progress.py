@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,20 +17,11 @@ from typing import Any
 
 from engine.persist import ModelFileError, atomic_write_text, read_json, set_aside
 
-ENV_DATA_DIR = "MICROGRAD_TUI_DATA_DIR"
+from ..data_folder import ENV_DATA_DIR, data_dir  # noqa: F401 - ENV_DATA_DIR re-exported
+
 FILE_NAME = "progress.json"
 FORMAT = "micrograd-tui/progress"
 VERSION = 1
-
-
-def data_dir() -> Path:
-    """Where the app keeps the learner's files."""
-    override = os.environ.get(ENV_DATA_DIR)
-    if override:
-        return Path(override)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("micrograd-tui", appauthor=False))
 
 
 @dataclass

@@ -127,7 +127,9 @@ def pass_complete_text(stepper: BackwardStepper) -> str:
             "Every grad now equals what backward() gives. Ctrl+T steps back.")
 
 
-def root_changed_text(name: str, data: str, nodes: str) -> Text:
-    """After picking another root: every grad is back to 0, backward is the next move."""
-    return Text.assemble("root is now ", (name, "bold"), ": press Ctrl+B for backward.\n",
+def root_changed_text(name: str, data: str, nodes: str, picked: bool = True) -> Text:
+    """After picking another root: every grad is back to 0, backward is the next move;
+    ``picked``: the root stays when the program runs again (else it is the output)."""
+    kept = " (kept when you run again)" if picked else " (the program's output)"
+    return Text.assemble("root is now ", (name, "bold"), kept, ": press Ctrl+B for backward.\n",
                          (f"{name} = {data}   ({nodes}); every grad is 0", "dim"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
@@ -9,7 +10,13 @@ from ..widgets.syntax import python_highlighting_available
 
 
 class ProgramEditor(TextArea):
-    """A multi-line editor; :meth:`mark_error` selects the spot an error points at."""
+    """A multi-line editor; :meth:`mark_error` selects the spot an error points at.
+
+    Ctrl+A selects all, as in most editors (where the terminal delivers it; F7 does too);
+    Home goes to the start of the line.
+    """
+
+    BINDINGS = [Binding("ctrl+a,f7", "select_all", "Select all", show=False)]
 
     DEFAULT_CSS = """
     ProgramEditor {
@@ -32,6 +39,15 @@ class ProgramEditor(TextArea):
                          soft_wrap=False, tab_behavior="focus", show_line_numbers=True,
                          id=id, classes=classes)
         self.error_at: tuple[int, int] | None = None
+
+    def replace_all(self, text: str) -> None:
+        """Replace the whole text as one edit that Ctrl+Z undoes (``load_text`` would forget
+        the undo history), and put the cursor at the start."""
+        self.history.checkpoint()
+        self.replace(text, (0, 0), self.document.end)
+        self.history.checkpoint()
+        self.selection = Selection.cursor((0, 0))
+        self.scroll_home(animate=False)
 
     def mark_error(self, line: int, col: int) -> None:
         """Select the character at 1-based ``line``/``col`` (clamped to the text) and show where."""

@@ -97,8 +97,18 @@ class GraphPane(Vertical):
     def root_select(self) -> Select[str]:
         return self.query_one("#pg-root", Select)
 
-    def show_roots(self, variables: Mapping[str, Value], root: Value) -> None:
-        """Offer every variable as a root, with the one whose value is ``root`` selected."""
+    def show_roots(self, variables: Mapping[str, Value], root: Value,
+                   picked: bool = False) -> None:
+        """Offer every variable as a root, with the one whose value is ``root`` selected.
+
+        ``picked``: the learner chose this root (it stays when the program runs again), as
+        opposed to the program's output (the last variable assigned); the label says which.
+        """
+        label = self.query_one("#pg-root-label", Label)
+        label.update("picked root" if picked else "root")
+        label.tooltip = ("Picked with Alt+R: kept when the program runs again; pick the last "
+                         "variable to follow the program's output" if picked else
+                         "The program's output (its last variable); Alt+R picks another")
         select = self.root_select
         current = next((n for n, v in variables.items() if v is root), None)
         self._setting_root = True

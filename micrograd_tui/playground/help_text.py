@@ -18,15 +18,28 @@ value) and its **grad** (d root / d this value, filled in by backward).
   **Ctrl+T** steps back.
 * **Ctrl+L** runs the **gradient check**: each input's gradient (then each constant's)
   against central differences. It runs backward first, so the grads get filled in.
-* **Ctrl+S** **exports** the graph as a Graphviz DOT file (and SVG when `dot` is installed)
-  into the current folder.
-* **Ctrl+O** picks which variable is the **root** of the graph; every grad goes back to 0
-  (the old ones were for the old root).
+* **Ctrl+S** **saves** the program to a file (the first time it asks for a name, and it asks
+  before replacing another file); **Ctrl+O** **opens** one; **Alt+S** saves as.
+* **Alt+E** opens one of the lecture's **examples**, **Alt+N** a **new**, empty program.
+  Whatever replaces your program (an example, a file, a lesson's program, a model's graph),
+  your program is **kept**: **Alt+P** brings it back (and Alt+P again swaps back), Ctrl+Z in the
+  editor too. The last program comes back when the app starts again.
+* **Ctrl+E** **exports** the graph as a Graphviz DOT file (and SVG when `dot` is installed)
+  into the current folder, and says the full path.
+* **Alt+R** picks which variable is the **root** of the graph; every grad goes back to 0
+  (the old ones were for the old root). A picked root is kept when you run again (the top
+  line says "picked root"); pick the last variable to follow the program's output again.
+* **Ctrl+A** selects the whole program; **Ctrl+P** lists every action.
 * **F9** lets you **write an operation's backward**: its name, inputs (`x`, or `a, b`), its
   forward (`log(1 + exp(x))`) and its local derivative (`sigmoid(x)`; two inputs: `b + 1; a`),
   in the program language. The derivative is checked against the slope at random points;
   a wrong one is refused with the point and both numbers, a right one can be called in your
   programs for the rest of the session (`softplus(x)`), as one node showing your formula.
+* **F7** turns **quiz mode** on: every grad shows `?` until you work it out; select a node,
+  type its grad in the field under the graph and press Enter. **F6** gives up on one (it is
+  shown, with its `local × upstream`). In quiz mode, Ctrl+N asks for each step's grads first.
+* **F10** shows the DAG **as a graph** (values as records, operations between them; arrows
+  pan, a click selects) or back as the tree.
 
 In the graph, **Enter** or **Space** opens a row; Enter on a **↪ shared** row jumps to where
 that value is shown in full (a value used in several places is shown in full only once).

@@ -26,7 +26,6 @@ from ..widgets.nav_bar import NavBar
 from .actions import ExportFailed, export_path, export_report, root_changed_text, write_export
 from .backward_keys import BackwardKeys
 from .editor import ProgramEditor
-from .examples import README_EXAMPLE
 from .gradcheck_screen import (GRADCHECK_MAX_WORK, GRADCHECK_THREAD_WORK, GradCheckScreen,
                                run_gradient_check, verdict)
 from .graph_index import GraphIndex, Row, format_number, short_number
@@ -42,12 +41,14 @@ from .opened_graph import OpenedGraphs
 from .quiz_keys import QuizKeys
 from .stepper import BackwardStepper
 from .styles import SCREEN_CSS
+from .workspace_keys import FILE_BINDINGS, WORKSPACE_BINDINGS, WorkspaceKeys
 
 #: programs longer than this are evaluated in a worker thread so the UI stays responsive
 THREAD_SOURCE_CHARS = 2_000
 
 
-class PlaygroundScreen(OpenedGraphs, BackwardKeys, QuizKeys, OpKeys, GraphViewKeys, Screen):
+class PlaygroundScreen(WorkspaceKeys, OpenedGraphs, BackwardKeys, QuizKeys, OpKeys, GraphViewKeys,
+                       Screen):
     """Editor, graph tree, node inspector and a status line."""
 
     HELP = HELP
@@ -58,26 +59,34 @@ class PlaygroundScreen(OpenedGraphs, BackwardKeys, QuizKeys, OpKeys, GraphViewKe
     BINDINGS = [
         Binding("ctrl+r", "run", "Run", tooltip="Evaluate the program and show its graph"),
         Binding("ctrl+b,f8", "backward", "Backward", tooltip="Run backward() from the root"),
-        Binding("ctrl+g", "zero_grad", "Zero grad", tooltip="Set every grad to 0"),
         Binding("ctrl+n", "step", "Step", tooltip="Run the next node's local backward"),
         Binding("ctrl+t", "step_back", "Back", tooltip="Undo the last backward step"),
-        Binding("ctrl+l", "gradcheck", "Check",
+        Binding("ctrl+g", "zero_grad", "Zero grad", tooltip="Set every grad to 0"),
+        *FILE_BINDINGS,  # ctrl+s save, ctrl+o open
+        # the footer fits 80 columns: the rest are in the command palette and on F1
+        Binding("alt+r", "pick_root", "Root", show=False, priority=True,
+                tooltip="Choose which variable is the root (kept when you run again)"),
+        Binding("ctrl+l", "gradcheck", "Check", show=False,
                 tooltip="Compare every leaf's gradient with central differences"),
-        Binding("ctrl+s", "export", "Export",
+        *WORKSPACE_BINDINGS,  # previous program, examples, new, save as
+        Binding("ctrl+e", "export", "Export graph", show=False, priority=True,
                 tooltip="Write the graph as Graphviz DOT (and SVG) in the current folder"),
-        Binding("ctrl+o", "pick_root", "Root", tooltip="Choose which variable is the root"),
-        Binding("f7", "quiz", "Quiz", priority=True,  # over the editor's own F7
+        Binding("f7", "quiz", "Quiz", show=False, priority=True,  # over the editor's own F7
                 tooltip="Quiz mode: work out each grad before it shows"),
-        Binding("f6", "give_up", "Give up", tooltip="Quiz: show the grad asked (given up)"),
-        Binding("f9", "define_op", "Op", tooltip="Define an operation: its forward and derivative"),
-        Binding("f10", "toggle_graph", "Graph", tooltip="Show the DAG as a graph, or as the tree"),
+        Binding("f6", "give_up", "Give up", show=False,
+                tooltip="Quiz: show the grad asked (given up)"),
+        Binding("f9", "define_op", "Define op", show=False,
+                tooltip="Define an operation: its forward and derivative"),
+        Binding("f10", "toggle_graph", "Graph view", show=False,
+                tooltip="Show the DAG as a graph, or as the tree"),
     ]
 
     def __init__(self, source: str | None = None, *, name: str | None = None,
                  id: str | None = None, classes: str | None = None) -> None:
-        """``source``: the program shown first (``None``: micrograd's README example)."""
+        """``source``: the program shown first (``None``: the last program, else micrograd's
+        README example)."""
         super().__init__(name=name, id=id, classes=classes)
-        self._initial_source = source if source is not None else README_EXAMPLE
+        self._initial_source = source
         self.program: Program | None = None
         self.index: GraphIndex | None = None
         self.stepper: BackwardStepper | None = None
@@ -127,11 +136,12 @@ class PlaygroundScreen(OpenedGraphs, BackwardKeys, QuizKeys, OpKeys, GraphViewKe
     def on_mount(self) -> None:
         pending = self._pending
         self._pending = None
-        if pending is None:
-            pending = (self._initial_source, True)
-        source, run = pending
-        self.editor.load_text(source)
+        first = self.open_workspace(self._initial_source)
+        self.editor.load_text(first)
         self.editor.focus()
+        if pending is not None:  # opened from a lesson before the playground was shown
+            self.replace_program(pending[0], evaluate=False)
+        source, run = pending or (first, True)
         if run:
             self.evaluate_source(source, keep_expansion=False)
         else:
@@ -146,9 +156,7 @@ class PlaygroundScreen(OpenedGraphs, BackwardKeys, QuizKeys, OpKeys, GraphViewKe
         if not self.is_mounted:
             self._pending = (source, evaluate)
             return
-        self.editor.load_text(source)
-        if evaluate:
-            self.evaluate_source(source, keep_expansion=False)
+        self.replace_program(source, evaluate=evaluate)  # the old one is kept
 
     def evaluate_source(self, source: str, *, keep_expansion: bool = True) -> None:
         """Evaluate ``source`` and show its graph (or the error, keeping the old graph).
@@ -195,6 +203,9 @@ class PlaygroundScreen(OpenedGraphs, BackwardKeys, QuizKeys, OpKeys, GraphViewKe
             self._show_error(message.error)
 
     def _show_program(self, program: Program, index: GraphIndex, keep_expansion: bool) -> None:
+        gone = self.root_name if self.root_name not in program.variables else None
+        if gone:  # the picked variable is no longer assigned: back to the output
+            self.root_name = None
         self.program = program
         self.index = index
         self.stepper = None
@@ -206,7 +217,9 @@ class PlaygroundScreen(OpenedGraphs, BackwardKeys, QuizKeys, OpKeys, GraphViewKe
         root = index.root
         self._say(Text.assemble(
             (index.name(root), "bold"), " = ", (format_number(root.data), "bold"),
-            f"   ({_nodes(len(index))})\n",
+            f"   ({_nodes(len(index))})",
+            ("  root picked with Alt+R, kept on Ctrl+R" if self.root_name else "", "dim"),
+            (f"  ({gone} is gone: back to the output)" if gone else "", "dim"), "\n",
             ("Ctrl+B backward · Ctrl+N step · Ctrl+P every action", "dim")))
         self._quiz_follow()
 
@@ -229,7 +242,8 @@ class PlaygroundScreen(OpenedGraphs, BackwardKeys, QuizKeys, OpKeys, GraphViewKe
     # --- root -----------------------------------------------------------------------------------
     def _update_root_select(self) -> None:
         if self.program is not None and self.index is not None:
-            self.query_one(GraphPane).show_roots(self.program.variables, self.index.root)
+            self.query_one(GraphPane).show_roots(self.program.variables, self.index.root,
+                                                 picked=self.root_name is not None)
 
     @on(GraphPane.RootChosen)
     def _root_chosen(self, event: GraphPane.RootChosen) -> None:
@@ -240,10 +254,12 @@ class PlaygroundScreen(OpenedGraphs, BackwardKeys, QuizKeys, OpKeys, GraphViewKe
         if self.program is None or name not in self.program.variables:
             return
         value = self.program.variables[name]
-        if self.index is not None and value is self.index.root:
+        # picking the output again means: follow the program's output, as before any pick
+        picked = name if value is not self.program.output else None
+        if self.index is not None and value is self.index.root and picked == self.root_name:
             return
         old = self.index
-        self.root_name = name
+        self.root_name = picked
         self.index = GraphIndex(value, self.program.variables)
         # grads from the old root are d(old root)/d(node): nothing stale may stay on show
         for graph in (old, self.index):
@@ -253,7 +269,9 @@ class PlaygroundScreen(OpenedGraphs, BackwardKeys, QuizKeys, OpKeys, GraphViewKe
         self.tree.show(self.index, keep_expansion=False)
         self._inspect_cursor()
         self._graph_changed()
-        self._say(root_changed_text(name, format_number(value.data), _nodes(len(self.index))))
+        self._update_root_select()
+        self._say(root_changed_text(name, format_number(value.data), _nodes(len(self.index)),
+                                    picked=picked is not None))
         self._quiz_follow()
 
     # --- tree and inspector ---------------------------------------------------------------------

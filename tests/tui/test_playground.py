@@ -281,7 +281,7 @@ async def test_picking_another_root():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = playground(app)
-        await pilot.press("ctrl+o")
+        await pilot.press("alt+r")
         await pilot.pause()
         select = screen.query_one("#pg-root")
         assert select.expanded
@@ -292,10 +292,18 @@ async def test_picking_another_root():
         await pilot.pause()
         assert screen.program.variables["e"].grad == 1.0
         assert screen.program.variables["g"].grad == 0.0
-        # evaluating again keeps the chosen root
+        # evaluating again keeps the chosen root, and the top line says it was picked
+        label = screen.query_one("#pg-root-label")
+        assert str(label.render()) == "picked root"
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert screen.tree.root.data.name == "e"
+        assert "root picked with Alt+R, kept on Ctrl+R" in screen.status_text
+        # picking the output again follows the program's output, as before
+        select.value = "g"
+        await pilot.pause()
+        assert str(label.render()) == "root"
+        assert "(the program's output)" in screen.status_text
 
 
 async def test_gradient_check_passes_for_the_example():
@@ -333,7 +341,7 @@ async def test_export_writes_a_dot_file_that_names_every_node(tmp_path, monkeypa
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = playground(app)
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+e")
         await app.workers.wait_for_complete()
         await pilot.pause()
         dot_file = tmp_path / "micrograd-graph.dot"
@@ -344,7 +352,7 @@ async def test_export_writes_a_dot_file_that_names_every_node(tmp_path, monkeypa
             assert f"  n{i} [label=" in dot
         for name in "abcdefg":
             assert f"{{ {name} | data" in dot
-        await pilot.press("ctrl+s")  # a second export does not overwrite the first
+        await pilot.press("ctrl+e")  # a second export does not overwrite the first
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert (tmp_path / "micrograd-graph-2.dot").exists()
@@ -398,7 +406,8 @@ async def test_every_action_has_a_footer_key_and_a_palette_entry():
                        "export", "pick_root"):
             assert descriptions.get(action), action
         commands = {c.title for c in app.get_system_commands(screen)}
-        assert {"Run", "Backward", "Zero grad", "Step", "Export", "Root"} <= commands
+        assert {"Run", "Backward", "Zero grad", "Step", "Export graph", "Root", "Save", "Open",
+                "Previous program", "Examples", "New program"} <= commands
         await pilot.press("f1")
         await pilot.pause()
         assert "Playground" in str(app.screen.query_one("Markdown")._markdown)
@@ -470,7 +479,7 @@ async def test_export_from_a_folder_that_was_deleted_says_so_and_the_app_lives_o
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = playground(app)
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+e")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.status.has_class("-error")
@@ -499,7 +508,7 @@ async def test_a_new_root_starts_with_every_grad_at_zero():
         assert all(node.grad == 0.0 for node in everything)
         assert all(n.data.plain().endswith(" 0.0000") for n in screen.tree.built_nodes)
         assert screen.stepper is None
-        assert "root is now c: press Ctrl+B for backward" in screen.status_text
+        assert "root is now c (kept when you run again): press Ctrl+B for backward" in screen.status_text
         screen.tree.move_cursor(screen.tree.root)
         await pilot.pause()
         assert "grad 0.0000" in screen.inspector.text

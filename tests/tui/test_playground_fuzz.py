@@ -18,8 +18,9 @@ CONTROL_KEYS = ["enter", "backspace", "delete", "tab", "shift+tab", "escape", "l
                 "up", "down", "home", "end", "space", "ctrl+w", "ctrl+k", "ctrl+u", "ctrl+z",
                 "ctrl+y", "pageup", "pagedown", "shift+space", "f6", "f7"]
 # every key the playground screen binds (the test below checks this list is complete)
-SCREEN_KEYS = ["ctrl+r", "ctrl+b", "f8", "ctrl+g", "ctrl+n", "ctrl+t", "ctrl+l", "ctrl+s",
-               "ctrl+o", "f7", "f6", "f9", "f10"]
+SCREEN_KEYS = ["ctrl+r", "ctrl+b", "f8", "ctrl+g", "ctrl+n", "ctrl+t", "ctrl+l", "ctrl+e",
+               "alt+r", "ctrl+s", "ctrl+o", "alt+p", "alt+e", "alt+n", "alt+s", "f7", "f6", "f9",
+               "f10"]
 
 
 def keys_for(text: str) -> list[str]:
@@ -67,6 +68,8 @@ async def test_random_typing_and_every_binding_leave_the_app_responsive(tmp_path
             for key in keys:
                 chars = keys_for(key) if len(key) > 1 and key.startswith("[") else [key]
                 await pilot.press(*chars)
+            # close any dialog first: the open dialog's folder tree keeps a worker waiting
+            await back_to_playground(app, pilot)
             await app.workers.wait_for_complete()
             await pilot.pause()
         # two thousand characters of nonsense at once, then every binding again
@@ -77,6 +80,7 @@ async def test_random_typing_and_every_binding_leave_the_app_responsive(tmp_path
         screen.editor.focus()
         for key in SCREEN_KEYS:
             await pilot.press(key)
+            await back_to_playground(app, pilot)
             await app.workers.wait_for_complete()
             screen = await back_to_playground(app, pilot)
             screen.editor.focus()
