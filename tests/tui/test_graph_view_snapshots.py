@@ -37,6 +37,7 @@ def graph_of(source: str | None, steps: int = 0, backward: bool = False):
             await pilot.press("ctrl+b")
         for _ in range(steps):
             await pilot.press("ctrl+n")
+        pilot.app.clear_notifications()  # a toast's life depends on timing, not on the app
         await pilot.pause()
     return run_before
 
