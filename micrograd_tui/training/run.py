@@ -28,8 +28,9 @@ if TYPE_CHECKING:
     from .neuron_maps import NeuronMaps
     from .view import ModelView
 
-#: progress messages per second, at most (each updates the status line)
-MESSAGE_RATE = 10.0
+#: progress messages per second, at most (each redraws the status line and the plots); at 10
+#: the app trained at 0.80-0.90 of headless speed, at 8 at 1.00 (benchmarks/bench_train.py)
+MESSAGE_RATE = 8.0
 #: while training, the loss and accuracy plots together may use this share of the time,
 #: and so may the model picture (computing it and drawing it): redraws are spaced by
 #: their measured cost / share, so a big terminal redraws less often, never slowing training
