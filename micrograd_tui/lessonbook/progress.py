@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.persist import ModelFileError, atomic_write_text, read_json, set_aside
+from engine.persist import ModelFileError, atomic_write_text, read_json
 
-from ..data_folder import ENV_DATA_DIR, data_dir  # noqa: F401 - ENV_DATA_DIR re-exported
+from ..data_folder import ENV_DATA_DIR, data_dir, move_aside  # noqa: F401 - ENV_DATA_DIR re-exported
 
 FILE_NAME = "progress.json"
 FORMAT = "micrograd-tui/progress"
@@ -104,16 +104,11 @@ class ProgressStore:
         self.last = last if isinstance(last, str) else None
 
     def _set_aside(self, reason: str) -> None:
-        try:
-            moved = set_aside(self.path)
-        except OSError as e:
+        ok, self.notice = move_aside(self.path, "lesson progress", reason,
+                                     "this session's progress will not be saved",
+                                     " and progress starts fresh")
+        if not ok:
             self.writable = False
-            self.notice = (f"Your lesson progress could not be read ({reason}) nor moved aside "
-                           f"({e.strerror or e}). It is left as it is and this session's "
-                           "progress will not be saved.")
-            return
-        self.notice = (f"Your lesson progress could not be read ({reason}). The file was moved "
-                       f"to {moved} and progress starts fresh.")
 
     # --- queries ---------------------------------------------------------------------------
     def lesson(self, key: str) -> LessonProgress:

@@ -18,10 +18,10 @@ from typing import Any
 
 from engine.expr import Limits
 from engine.persist import (FileReadError, FileWriteError, ModelFileError, atomic_write_text,
-                            read_text_limited, set_aside)
+                            read_text_limited)
 
 from ..classroom.sandbox import confine
-from ..data_folder import data_dir
+from ..data_folder import data_dir, move_aside
 
 FILE_NAME = "workspace.json"
 FORMAT = "micrograd-tui/workspace"
@@ -133,16 +133,10 @@ class WorkspaceFile:
             return None
 
     def _set_aside(self, reason: str) -> None:
-        try:
-            moved = set_aside(self.path)
-        except OSError as e:
+        ok, self.notice = move_aside(self.path, "last program", reason,
+                                     "this session's program will not be kept")
+        if not ok:
             self.writable = False
-            self.notice = (f"Your last program could not be read ({reason}) nor moved aside "
-                           f"({e.strerror or e}); it is left as it is and this session's "
-                           "program will not be kept.")
-            return
-        self.notice = (f"Your last program could not be read ({reason}). The file was moved "
-                       f"to {moved}.")
 
     def save(self, workspace: Workspace) -> str | None:
         """Write the workspace atomically; the reason in words when it could not be written

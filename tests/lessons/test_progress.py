@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from engine import persist
 from micrograd_tui.lessonbook import progress as progress_module
 from micrograd_tui.lessonbook.progress import ENV_DATA_DIR, FILE_NAME, ProgressStore, data_dir
 
@@ -64,7 +65,7 @@ def test_a_file_that_cannot_be_moved_aside_is_never_overwritten(
     def refuse(p: Path) -> Path:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(progress_module, "set_aside", refuse)
+    monkeypatch.setattr(persist, "set_aside", refuse)  # what move_aside calls
     store = ProgressStore.open(tmp_path)
     assert store.notice is not None and "will not be saved" in store.notice
     store.visit("01", 0)
