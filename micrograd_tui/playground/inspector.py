@@ -183,6 +183,10 @@ def describe(index: GraphIndex, value: Value,
             continue
         total += c.contribution
         t.append(f"  {user}: ")
+        if hide(c.user):  # the user's grad is a quiz question still open
+            t.append(f"{short_number(c.local)} × {user}.grad (hidden)"
+                     f" = {short_number(c.contribution)}\n")
+            continue
         t.append(f"{short_number(c.local)} × {short_number(c.user_grad)}"
                  f" = {short_number(c.contribution)}\n")
     if ok:

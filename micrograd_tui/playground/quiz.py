@@ -99,6 +99,9 @@ class Quiz:
         self.step_questions: list[StepQuestion] = []
         #: names whose grad a step question made the learner compute
         self.revealed: set[str] = set()
+        #: every step question's mark, by (step number, node, input): stepping back or
+        #: running backward mid-question keeps what was answered (and the score counts it once)
+        self._step_marks: dict[tuple[int, str, str], Mark] = {}
         self._names: dict[int, str] = {}
         self.constants: set[str] = set()
 
@@ -174,7 +177,20 @@ class Quiz:
             name = self._name_of(update.child)
             if name is not None:
                 after[name] = update.after
-        self.step_questions = [StepQuestion(n, x) for n, x in after.items()]
+        node = self._names.get(id(step.node), "")
+        self.step_questions = [
+            StepQuestion(n, x, self._step_marks.setdefault((step.number, node, n), Mark()))
+            for n, x in after.items()]
+
+    def drop_step(self) -> None:
+        """The step asked about is no longer next (stepped back, backward ran): stop asking;
+        its answers stay, for when that step is asked again."""
+        self.step_questions = []
+
+    @property
+    def hiding(self) -> bool:
+        """Some grad is still hidden (a question neither answered nor given up)."""
+        return any(self.hidden(name) for name in self.expected)
 
     def _name_of(self, value: Value) -> str | None:
         name = self._names.get(id(value))

@@ -132,6 +132,14 @@ class QuizKeys:
     def _quiz_name(self, value: Value) -> str:
         return self.index.name(value) if self.index is not None else ""
 
+    def _quiz_refuses(self, what: str) -> bool:
+        """``True`` (and says why) when ``what`` would show grads quiz mode still hides."""
+        if self.quiz is None or not self.quiz.hiding:
+            return False
+        self._say(f"Quiz mode: {what} would show grads still hidden. Answer or give up "
+                  "first (F6), or turn quiz mode off (F7).", error=True)
+        return True
+
     # --- questions ----------------------------------------------------------------------------
     def _cursor_name(self) -> str | None:
         node = self.tree.cursor_node
@@ -145,6 +153,7 @@ class QuizKeys:
             return
         panel = self.quiz_panel
         panel.show_score(quiz.score.text)
+        self._quiz_step_live()
         question = quiz.step_open
         if question is not None:
             panel.ask(f"after this step, {question.name}.grad =")
@@ -157,10 +166,20 @@ class QuizKeys:
         else:
             panel.ask(f"{name}.grad =")
 
+    def _quiz_step_live(self) -> None:
+        """Drop the step questions when the step they ask about is no longer the next one
+        (Ctrl+T stepped back, Ctrl+B or Ctrl+G ended the step-through); their answers stay."""
+        quiz, stepper = self.quiz, self.stepper
+        if quiz is None or not quiz.step_questions or quiz.step_ready:
+            return
+        if stepper is None or self._quiz_step_at != (id(stepper), stepper.position):
+            quiz.drop_step()
+
     def on_quiz_panel_answered(self, event: QuizPanel.Answered) -> None:
         quiz = self.quiz
         if quiz is None:
             return
+        self._quiz_step_live()
         if quiz.step_open is not None:
             self._after_reply(quiz.answer_step(event.text), step=True)
             return
@@ -173,6 +192,7 @@ class QuizKeys:
         quiz = self.quiz
         if quiz is None:
             return
+        self._quiz_step_live()
         if quiz.step_open is not None:
             self._after_reply(quiz.give_up_step(), step=True)
             return
@@ -200,6 +220,8 @@ class QuizKeys:
         if quiz is None:
             return False
         here = (id(stepper), stepper.position)
+        if quiz.step_questions and self._quiz_step_at != here:
+            quiz.drop_step()  # stepped back or restarted: that step is asked again later
         if quiz.step_ready and self._quiz_step_at == here:
             return False
         if quiz.step_questions and self._quiz_step_at == here:
@@ -216,6 +238,8 @@ class QuizKeys:
         if not quiz.step_questions:
             return False  # nothing asked (constants only)
         self._quiz_step_at = here
+        if quiz.step_ready:
+            return False  # answered before stepping back: the step runs, the answers shown
         self.tree.set_step_node(step.node)
         self.tree.reveal(step.node)
         self._quiz_repaint()

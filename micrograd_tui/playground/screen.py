@@ -73,7 +73,7 @@ class PlaygroundScreen(WorkspaceKeys, OpenedGraphs, BackwardKeys, QuizKeys, OpKe
                 tooltip="Write the graph as Graphviz DOT (and SVG) in the current folder"),
         Binding("f7", "quiz", "Quiz", show=False, priority=True,  # over the editor's own F7
                 tooltip="Quiz mode: work out each grad before it shows"),
-        Binding("f6", "give_up", "Give up", show=False,
+        Binding("f6", "give_up", "Give up", show=False, priority=True,  # editor focused too
                 tooltip="Quiz: show the grad asked (given up)"),
         Binding("f9", "define_op", "Define op", show=False,
                 tooltip="Define an operation: its forward and derivative"),
@@ -310,6 +310,7 @@ class PlaygroundScreen(WorkspaceKeys, OpenedGraphs, BackwardKeys, QuizKeys, OpKe
         changed = self.tree.refresh_values()
         self.inspector.refresh_values()
         self._graph_changed()
+        self._quiz_cursor()  # a step question ends with its step-through (Ctrl+B, Ctrl+G)
         return changed
 
     # --- actions ------------------------------------------------------------------------------
@@ -326,7 +327,7 @@ class PlaygroundScreen(WorkspaceKeys, OpenedGraphs, BackwardKeys, QuizKeys, OpKe
         self.evaluate_source(self.editor.text)
 
     def action_gradcheck(self) -> None:
-        if not self._ready():
+        if not self._ready() or self._quiz_refuses("the gradient check (Ctrl+L)"):
             return
         assert self.index is not None
         work = len(self.index) * max(1, len(self.index.leaves())) * 2
@@ -362,7 +363,7 @@ class PlaygroundScreen(WorkspaceKeys, OpenedGraphs, BackwardKeys, QuizKeys, OpKe
                                              root_name=self.index.name(self.index.root)))
 
     def action_export(self) -> None:
-        if not self._ready():
+        if not self._ready() or self._quiz_refuses("the graph export (Ctrl+E)"):
             return
         assert self.index is not None
         try:

@@ -89,23 +89,28 @@ async def test_quiz_mode_hides_grads_marks_answers_and_keeps_the_score():
         await answer(pilot, "-3*-2")
         assert "Right: a.grad = 6" in screen.quiz_panel.reply_text
         assert grad_cell(screen.tree, "a") == "6.0000"
-        assert "e: -3.0 × -2.0 = 6.0" in screen.inspector.text  # local × upstream, once right
+        # local × upstream, once right; e.grad is a question still open: not given away
+        assert "e: -3.0 × e.grad (hidden) = 6.0" in screen.inspector.text
         await select(pilot, "d")
         await answer(pilot, "-2")  # right first time
         await select(pilot, "b")
         await pilot.press("f6")  # give up
         await pilot.pause()
+        await select(pilot, "e")
+        await answer(pilot, "-2")  # with e.grad known, a's line shows its numbers
+        await select(pilot, "a")
+        assert "e: -3.0 × -2.0 = 6.0" in screen.inspector.text
         assert grad_cell(screen.tree, "b") == "-4.0000"
         assert str(screen.quiz_panel.border_subtitle) == \
-            "1 first try · 1 with help · 1 given up"
+            "2 first try · 1 with help · 1 given up"
         # off and on again: the program keeps its score and its answers
         await pilot.press("f7")
         await pilot.pause()
-        assert screen.quiz is None and grad_cell(screen.tree, "e") == "-2.0000"
+        assert screen.quiz is None and grad_cell(screen.tree, "c") == "-2.0000"
         await pilot.press("f7")
         await pilot.pause()
-        assert grad_cell(screen.tree, "a") == "6.0000" and grad_cell(screen.tree, "e") == "?"
-        assert screen.quiz.score.first == 1
+        assert grad_cell(screen.tree, "a") == "6.0000" and grad_cell(screen.tree, "c") == "?"
+        assert screen.quiz.score.first == 2
 
 
 async def test_step_through_quiz_asks_first_and_ends_with_backwards_grads():
@@ -178,3 +183,98 @@ async def test_a_lesson_with_an_open_check_opens_its_program_in_quiz_mode(
         assert screen.quiz is not None and list(screen.quiz.expected) == ["a"]
         assert grad_cell(screen.tree, "a") == "?"  # the answer is not on show
         assert grad_cell(screen.tree, "b") == "2.0000"
+
+
+async def test_quiz_mode_refuses_gradcheck_and_export_while_grads_are_hidden(tmp_path: Path):
+    app = MicrogradApp(source=PROGRAM)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        screen.export_dir = tmp_path
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert screen is app.screen  # no gradient-check table with every leaf's grad
+        assert "Answer or give up first (F6)" in screen.status_text
+        await pilot.press("ctrl+e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert list(tmp_path.iterdir()) == [] and screen.last_export is None
+        assert "the graph export (Ctrl+E)" in screen.status_text
+        for name in screen.quiz.expected:  # every question given up: nothing is hidden now
+            screen.quiz.give_up(name)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.screen is not screen
+
+
+async def test_the_graph_view_and_inspector_show_no_hidden_grad():
+    app = MicrogradApp(source=PROGRAM)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("f10")
+        await pilot.pause()
+        drawing = "\n".join(screen.dag.layout_.text_lines())
+        assert "[a │ 2.0000 │ ?]" in drawing and "[L │ -8.0000 │ 1.0000]" in drawing
+        assert "-4.0000]" not in drawing  # b.grad
+        await pilot.press("f10")
+        await select(pilot, "a")
+        await pilot.press("f6")  # a given up: its inspector must not give e.grad away
+        await pilot.pause()
+        text = screen.inspector.text
+        assert "grad 6.0000" in text and "e.grad (hidden)" in text
+        assert "-2.0" not in text.split("grad = sum")[1]  # e.grad = -2 stays hidden
+
+
+async def test_stepping_back_or_backward_mid_question_keeps_the_answers():
+    app = MicrogradApp(source=PROGRAM)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        await pilot.press("f7", "ctrl+n")
+        await pilot.pause()
+        await answer(pilot, "-2")
+        await answer(pilot, "4")  # step 1 runs
+        await pilot.press("ctrl+n")  # step 2 asks e.grad, c.grad
+        await pilot.pause()
+        assert [q.name for q in screen.quiz.step_questions] == ["e", "c"]
+        await answer(pilot, "-2")  # e.grad right, c.grad still open
+        await pilot.press("ctrl+t")  # back to before step 1
+        await pilot.pause()
+        assert screen.stepper.position == 0
+        assert "after this step" not in str(screen.quiz_panel.query_one("#quiz-question").render())
+        await pilot.press("ctrl+n")  # step 1 was answered: it runs at once, answers beside it
+        await pilot.pause()
+        assert screen.stepper.position == 1 and "you said -2 ✓" in screen.status_text
+        await pilot.press("ctrl+n")  # step 2 again: e.grad kept, only c.grad asked
+        await pilot.pause()
+        assert screen.quiz.step_open.name == "c"
+        await pilot.press("ctrl+b")  # backward mid-question: the question is dropped
+        await pilot.pause()
+        assert screen.quiz.step_open is None
+        await pilot.press("ctrl+n", "ctrl+n")  # step 1 runs (answered), step 2 asks c only
+        await pilot.pause()
+        assert screen.stepper.position == 1 and screen.quiz.step_open.name == "c"
+        await answer(pilot, "-2")
+        assert screen.stepper.position == 2
+        assert screen.quiz.score.first == 4  # d, f, e, c: each counted once
+
+
+async def test_f6_gives_up_with_the_editor_focused():
+    app = MicrogradApp(source=PROGRAM)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        await pilot.press("f7")
+        await select(pilot, "a")
+        screen.editor.focus()
+        await pilot.pause()
+        text = screen.editor.text
+        await pilot.press("f6")
+        await pilot.pause()
+        assert screen.quiz.mark("a").outcome == "gave up"
+        assert grad_cell(screen.tree, "a") == "6.0000" and screen.editor.text == text
