@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import math
+from operator import attrgetter
 
 from .errors import NumericError
 from .closure_op import ClosureOp
 from .gcpause import paused_gc
+from .ops import EXP, LOG, RELU, _pow_const_partial
 from .value import ADD, DOT, MUL, NEURON, SUM, Value
 
 _INF = math.inf
+_grads = attrgetter("grad")
 
 
-def topological_order(root: Value) -> list[Value]:
+def topological_order(root: Value, *, zero_interior: bool = False) -> list[Value]:
     """Every node ``root`` depends on, inputs before the nodes that use them; ``root`` last.
 
     A depth-first walk with an explicit stack of (node, iterator over its inputs), so a chain
     of a million nodes is fine, in the order a recursive walk would take: deterministic, a
-    node's inputs visited in ``_prev`` order.
+    node's inputs visited in ``_prev`` order.  With ``zero_interior`` every node that has
+    inputs gets ``grad = 0.0`` as it is met (what :func:`backward` needs, without a second
+    pass over the order); leaves keep theirs.
     """
+    if zero_interior and root._prev:
+        root.grad = 0.0
     order: list[Value] = []
     seen: set[Value] = {root}
     add = seen.add
@@ -36,11 +43,14 @@ def topological_order(root: Value) -> list[Value]:
                 if child not in seen:
                     add(child)
                     prev = child._prev
-                    # a node whose inputs are all placed already (common for fused neurons,
-                    # whose weights every sample shares) is placed at once, without a walk
-                    if prev and (len(prev) < 3 or not covered(prev)):
-                        push((child, iter(prev)))
-                        break
+                    if prev:
+                        if zero_interior:
+                            child.grad = 0.0
+                        # a node whose inputs are all placed already (common for fused
+                        # neurons, whose weights every sample shares) is placed at once
+                        if len(prev) < 3 or not covered(prev):
+                            push((child, iter(prev)))
+                            break
                     emit(child)
             else:
                 pop()
@@ -57,10 +67,7 @@ def backward(root: Value) -> list[Value]:
     its inputs, with the local derivatives from its operation's description (or the node's
     own ``_backward`` closure, for an operation written micrograd's way).
     """
-    order = topological_order(root)
-    for node in order:
-        if node._prev:
-            node.grad = 0.0
+    order = topological_order(root, zero_interior=True)
     root.grad += 1.0
     for node in reversed(order):
         prev = node._prev
@@ -70,9 +77,17 @@ def backward(root: Value) -> list[Value]:
         if not -_INF < g < _INF:
             raise _grad_error(node)
         op = node._op
-        # fast paths for the commonest operations; test_ops.py's
-        # test_backward_fast_paths_equal_the_table keeps them equal to op.local
-        if op is ADD:
+        # fast paths for the commonest operations (the tiny GPT's first); test_ops.py's
+        # test_backward_fast_paths_equal_the_table keeps them equal to op.local, each the
+        # same expression as its block's derivative, so the same bits
+        if op is DOT:
+            # pairs (a1, b1, a2, b2, ...); the fine chain of products hands gradients back
+            # from the last pair to the first: the same bits unless an input is in two pairs
+            it = iter(prev)
+            for a, b in zip(it, it):
+                a.grad += b.data * g
+                b.grad += a.data * g
+        elif op is ADD:
             a, b = prev
             a.grad += g
             b.grad += g
@@ -86,13 +101,6 @@ def backward(root: Value) -> list[Value]:
             for w, x in zip(prev[1:k + 1], prev[k + 1:]):
                 w.grad += x.data * g
                 x.grad += w.data * g
-        elif op is DOT:
-            # pairs (a1, b1, a2, b2, ...); the fine chain of products hands gradients back
-            # from the last pair to the first: the same bits unless an input is in two pairs
-            it = iter(prev)
-            for a, b in zip(it, it):
-                a.grad += b.data * g
-                b.grad += a.data * g
         elif op is SUM:
             for child in prev:
                 child.grad += g
@@ -100,13 +108,28 @@ def backward(root: Value) -> list[Value]:
             op.run(node)
         elif len(prev) == 1:
             child = prev[0]
-            child.grad += op.derivative(node.data, child.data)[0] * g
+            # one-input operations without the table's lambda and tuple; kept equal to it by
+            # test_ops.py's test_unary_backward_fast_paths_equal_the_table
+            if op is RELU:
+                child.grad += (1.0 if node.data > 0.0 else 0.0) * g
+            elif op is EXP:
+                child.grad += node.data * g
+            elif op.exponent is not None:  # x ** k for a constant k
+                child.grad += _pow_const_partial(child.data, op.exponent) * g
+            elif op is LOG:
+                child.grad += 1.0 / child.data * g
+            else:
+                child.grad += op.derivative(node.data, child.data)[0] * g
         else:
             for child, d in zip(prev, op.local(node)):
                 child.grad += d * g
-    for node in order:
-        if not node._prev and not -_INF < node.grad < _INF:
-            raise _grad_error(node)
+    # every interior grad was checked above and none changes after its node's turn, so the
+    # sum of all grads is finite exactly when the leaves' are (inf or nan would make it so);
+    # a non-finite sum (an overflow of the sum itself included) looks for the culprit
+    if not -_INF < sum(map(_grads, order)) < _INF:
+        for node in order:
+            if not node._prev and not -_INF < node.grad < _INF:
+                raise _grad_error(node)
     return order
 
 
