@@ -95,11 +95,6 @@ class TrainScreen(InsideKeys, FileKeys, Screen):
         with Horizontal(id="train-body"):
             with Vertical(id="train-main"):
                 yield TrainStatus(id="status")
-                with Grid(id="plots"):
-                    yield NeuronPanel(id="neurons")
-                    yield LossPlot(id="loss-plot")
-                    yield ModelPlot(id="model-plot")
-                    yield AccuracyPlot(id="accuracy-plot")
         yield Footer(compact=True, show_command_palette=False)  # ^p is on the top line
 
     def on_mount(self) -> None:
@@ -116,6 +111,9 @@ class TrainScreen(InsideKeys, FileKeys, Screen):
             return
         self._build_started = True
         config = self._pending_config or PRESETS["micrograd-demo"]
+        await self.query_one("#train-main").mount(Grid(
+            NeuronPanel(id="neurons"), LossPlot(id="loss-plot"), ModelPlot(id="model-plot"),
+            AccuracyPlot(id="accuracy-plot"), id="plots"))
         await self.query_one("#train-body").mount(TrainControls(config, id="controls"),
                                                   before="#train-main")
         self._make_trainer(config)
