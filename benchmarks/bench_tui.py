@@ -10,7 +10,9 @@
    pass with every visible row updated, and the first step of the step-through.
 
 3. The first switch to Train (F3) against a later one, in a fresh process each time: the
-   time until the Train screen has drawn its first frame, and the ratio (the aim: <= 1.5x).
+   time until the Train screen has drawn its first frame, and the ratio (the aim: <= 1.5x);
+   the form and the first trainer are built after that frame. Then the same for Lessons (F4),
+   timed until the switch is handled (the lessons themselves load in a thread).
 
 Figures only: nothing here is a test and nothing asserts a time.
 """
@@ -65,26 +67,30 @@ async def main():
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         out = []
-        for key in ("f3", "f2", "f3"):
+        for key in ("f3", "f2", "f3", "f2", "f4", "f2", "f4"):
             t0 = time.perf_counter()
             await pilot.press(key)
-            await pilot.pause()
-            out.append(time.perf_counter() - t0)
-        print(out[0], out[2])
+            if key == "f3":  # the time of the screen's first frame after the switch
+                screen = app.screen
+                while screen.shown_at is None or screen.shown_at < t0 or not screen.built:
+                    await asyncio.sleep(0.005)
+                out += [screen.shown_at - t0, time.perf_counter() - t0]
+            elif key == "f4":  # all of the switch (the lessons load in a thread after it)
+                out.append(time.perf_counter() - t0)
+        print(*out)
 asyncio.run(main())
 """
 
 
-def switch_to_train(repeats: int) -> tuple[float, float]:
-    """Median seconds of the first and of a later switch to Train."""
-    first, later = [], []
+def switches(repeats: int) -> list[float]:
+    """Medians, in seconds: [first Train frame, first Train built, later Train frame,
+    later Train built, first Lessons switch, later Lessons switch]."""
+    rows = []
     for _ in range(repeats):
         out = subprocess.run([sys.executable, "-c", SWITCH], capture_output=True, text=True,
                              cwd=ROOT, check=True)
-        a, b = map(float, out.stdout.strip().splitlines()[-1].split())
-        first.append(a)
-        later.append(b)
-    return statistics.median(first), statistics.median(later)
+        rows.append(list(map(float, out.stdout.strip().splitlines()[-1].split())))
+    return [statistics.median(column) for column in zip(*rows)]
 
 
 def big_program(statements: int = 17, terms: int = 300) -> str:
@@ -148,11 +154,15 @@ def main() -> None:
     print(f"  minimal Textual app      {minimal * 1000:8.0f} ms")
     print(f"  micrograd-tui playground {full * 1000:8.0f} ms   ({full / minimal:.2f}x the minimal app)")
     print()
-    first, later = switch_to_train(repeats)
-    print(f"Switching to Train (F3), median of {repeats}")
-    print(f"  first switch             {first * 1000:8.0f} ms")
-    print(f"  a later switch           {later * 1000:8.0f} ms   (first / later: "
+    first, first_built, later, _, lessons_first, lessons_later = switches(repeats)
+    print(f"Switching to Train (F3) and Lessons (F4), median of {repeats}")
+    print(f"  Train, first frame of the first switch {first * 1000:8.0f} ms   (form and trainer "
+          f"built at {first_built * 1000:.0f} ms)")
+    print(f"  Train, first frame of a later switch   {later * 1000:8.0f} ms   (first / later: "
           f"{first / later:.2f}x)")
+    print(f"  Lessons, first switch                  {lessons_first * 1000:8.0f} ms")
+    print(f"  Lessons, a later switch                {lessons_later * 1000:8.0f} ms   (first / "
+          f"later: {lessons_first / lessons_later:.2f}x)")
     print()
     figures = asyncio.run(graph_figures())
     print(f"A graph of {int(figures.pop('nodes')):,} nodes in the playground (headless, 120x40)")

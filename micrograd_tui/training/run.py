@@ -75,6 +75,14 @@ class TrainingStopped(Message):
     process_seconds: float = 0.0   # CPU time of the whole process (all threads)
 
 
+@dataclass
+class TrainerBuilt(Message):
+    """The screen's first trainer, built in a thread after the first frame (or why not)."""
+
+    trainer: Trainer | None
+    error: str | None = None
+
+
 # --- the thread's body ---------------------------------------------------------------------
 
 def run_steps(trainer: Trainer, max_steps: int | None, *, generation: int, idle: Event,

@@ -30,9 +30,10 @@ from .help_text import HELP
 from .inside import InsideKeys
 from .neurons import NeuronPanel
 from .plots import AccuracyPlot, LossPlot, ModelPlot
-from .run import (RedrawPacer, Resume, RunControl, TrainingProgressed, TrainingStopped,
-                  run_steps)
+from .run import (RedrawPacer, Resume, RunControl, TrainerBuilt, TrainingProgressed,
+                  TrainingStopped, run_steps)
 from .status import TrainStatus
+from .styles import SCREEN_CSS
 from .view import ModelView, ViewAxes, compute_view, draw_view, plot_points, view_axes
 
 #: narrower than this, the plots stack (and accuracy hides while the form shows)
@@ -43,61 +44,7 @@ class TrainScreen(InsideKeys, FileKeys, Screen):
     """Training in the terminal."""
 
     HELP = HELP
-    DEFAULT_CSS = """
-    TrainScreen #train-body {
-        height: 1fr;
-    }
-    TrainScreen #train-main {
-        width: 1fr;
-        height: 1fr;
-    }
-    TrainScreen #plots {
-        height: 1fr;
-        grid-size: 2 2;
-        grid-columns: 9fr 11fr;  /* the boundary gets the wider column */
-        grid-rows: 1fr 1fr;
-    }
-    TrainScreen #model-plot {
-        row-span: 2;
-    }
-    TrainScreen.-narrow #plots {
-        grid-size: 1 2;
-        grid-columns: 1fr;
-    }
-    TrainScreen.-narrow #model-plot {
-        row-span: 1;
-    }
-    TrainScreen.-narrow #accuracy-plot {
-        display: none;
-    }
-    TrainScreen.-narrow.-form-hidden #plots {
-        grid-size: 2 2;
-        grid-columns: 9fr 11fr;
-    }
-    TrainScreen.-narrow.-form-hidden #model-plot {
-        row-span: 2;
-    }
-    TrainScreen.-narrow.-form-hidden #accuracy-plot {
-        display: block;
-    }
-    TrainScreen.-form-hidden TrainControls {
-        display: none;
-    }
-    TrainScreen NeuronPanel {
-        display: none;
-        row-span: 2;
-    }
-    TrainScreen.-neurons NeuronPanel {
-        display: block;
-    }
-    TrainScreen.-neurons #loss-plot, TrainScreen.-neurons #accuracy-plot,
-    TrainScreen.-narrow.-neurons #model-plot {
-        display: none;
-    }
-    TrainScreen.-narrow.-neurons.-form-hidden #model-plot {
-        display: block;
-    }
-    """
+    DEFAULT_CSS = SCREEN_CSS
 
     BINDINGS = [
         Binding("ctrl+r", "run_pause", "Run", priority=True,
@@ -126,6 +73,11 @@ class TrainScreen(InsideKeys, FileKeys, Screen):
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._pending_config: TrainConfig | None = None
+        #: the form and the first trainer are there (they are built after the first frame)
+        self.built = False
+        self._build_started = False
+        #: when a frame of this screen was last drawn after it was shown (for the benchmark)
+        self.shown_at: float | None = None
         self.trainer: Trainer | None = None
         self.run_control = RunControl()
         self.pacer = RedrawPacer()
@@ -138,24 +90,61 @@ class TrainScreen(InsideKeys, FileKeys, Screen):
         self.last_run_process_seconds: float | None = None
 
     def compose(self) -> ComposeResult:
+        # the settings form and the trainer come after the first frame (see :meth:`_build`)
         yield NavBar("train")
         with Horizontal(id="train-body"):
-            yield TrainControls(self._pending_config or PRESETS["micrograd-demo"],
-                                id="controls")
             with Vertical(id="train-main"):
                 yield TrainStatus(id="status")
-                with Grid(id="plots"):
-                    yield NeuronPanel(id="neurons")
-                    yield LossPlot(id="loss-plot")
-                    yield ModelPlot(id="model-plot")
-                    yield AccuracyPlot(id="accuracy-plot")
         yield Footer(compact=True, show_command_palette=False)  # ^p is on the top line
 
     def on_mount(self) -> None:
+        self.status.show(0, 0, state="setting up")
+
+    def on_screen_resume(self) -> None:
+        self.call_after_refresh(self._shown)
+
+    async def _shown(self) -> None:
+        """A frame of this screen is drawn; after the first one, build the rest: the form,
+        then the first trainer in a thread (the keys work meanwhile)."""
+        self.shown_at = time.perf_counter()
+        if self._build_started:
+            return
+        self._build_started = True
         config = self._pending_config or PRESETS["micrograd-demo"]
-        self._pending_config = None
-        self._new_trainer(config)
+        await self.query_one("#train-main").mount(Grid(
+            NeuronPanel(id="neurons"), LossPlot(id="loss-plot"), ModelPlot(id="model-plot"),
+            AccuracyPlot(id="accuracy-plot"), id="plots"))
+        await self.query_one("#train-body").mount(TrainControls(config, id="controls"),
+                                                  before="#train-main")
+        self._make_trainer(config)
+
+    @work(thread=True, group="train-build", exit_on_error=False)
+    def _make_trainer(self, config: TrainConfig) -> None:
+        try:
+            self.post_message(TrainerBuilt(Trainer(config), None))
+        except (ValueError, EngineError) as e:
+            self.post_message(TrainerBuilt(None, f"Cannot set up training: {e}"))
+
+    def on_trainer_built(self, message: TrainerBuilt) -> None:
+        self.built = True
+        config, self._pending_config = self._pending_config, None
+        if message.trainer is not None and config in (None, message.trainer.config):
+            self._new_trainer(message.trainer.config, message.trainer)
+        elif config is not None:  # load_config while it was being built: that one wins
+            self.controls.set_config(config)
+            self._new_trainer(config)
+        else:
+            self.notify(message.error or "", severity="error", markup=False)
         self.controls.focus_first()
+        self.refresh_bindings()
+
+    def on_train_controls_config_changed(self, message: TrainControls.ConfigChanged) -> None:
+        if not self.built:  # the form's first values: the trainer for them is being built
+            message.prevent_default()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Until the form and the trainer are built, only the app's own keys do anything."""
+        return self.built
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < WIDE, "-narrow")
@@ -200,18 +189,19 @@ class TrainScreen(InsideKeys, FileKeys, Screen):
     # --- public API -------------------------------------------------------------------------
     def load_config(self, config: TrainConfig) -> None:
         """Show ``config`` in the form and start over with it (training is not started)."""
-        if not self.is_mounted:
+        if not self.built:
             self._pending_config = config
             return
         self.controls.set_config(config)
         self._new_trainer(config)
 
     # --- trainer lifecycle ------------------------------------------------------------------
-    def _new_trainer(self, config: TrainConfig) -> None:
-        """Start over with ``config``: a new trainer (new weights from the seed), plots cleared."""
+    def _new_trainer(self, config: TrainConfig, trainer: Trainer | None = None) -> None:
+        """Start over with ``config``: a new trainer (new weights from the seed), plots cleared
+        (``trainer``: one already built for ``config``)."""
         self.run_control.cancel()
         try:
-            trainer = Trainer(config)
+            trainer = trainer or Trainer(config)
         except (ValueError, EngineError) as e:
             self.notify(f"Cannot set up training: {e}", severity="error", markup=False)
             return

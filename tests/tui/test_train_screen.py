@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import csv
 import dataclasses
+import threading
 import time
+from contextlib import asynccontextmanager
 
 import pytest
 from textual.app import App
@@ -46,6 +48,18 @@ class TrainApp(App[None]):
         return super().notify(message, severity=severity, **kw)
 
 
+@asynccontextmanager
+async def running(app: App, size: tuple[int, int]):
+    """``app.run_test`` once the Train screen has built its form and first trainer (they
+    come after its first frame)."""
+    async with app.run_test(size=size) as pilot:
+        screen = app.screen
+        if isinstance(screen, TrainScreen):
+            await wait_for(pilot, lambda: screen.built)
+            await pilot.pause()  # and the form's first messages are handled
+        yield pilot
+
+
 async def wait_for(pilot, cond, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not cond():
@@ -73,7 +87,7 @@ async def load_model_from(pilot, screen: TrainScreen, path) -> None:
 # --- the screen ---------------------------------------------------------------------------
 async def test_demo_preset_reaches_the_notebook_numbers():
     app = TrainApp()
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with running(app, size=(100, 32)) as pilot:
         screen = app.screen
         assert isinstance(screen, TrainScreen)
         assert screen.trainer.config == DEMO
@@ -94,7 +108,7 @@ async def test_demo_preset_reaches_the_notebook_numbers():
 
 async def test_pause_stops_the_step_counter():
     app = TrainApp(dataclasses.replace(DEMO, steps=5000))
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with running(app, size=(100, 32)) as pilot:
         screen = app.screen
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: screen.step_count >= 3)
@@ -116,7 +130,7 @@ async def test_pause_stops_the_step_counter():
 
 async def test_single_step_advances_by_one():
     app = TrainApp()
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with running(app, size=(100, 32)) as pilot:
         screen = app.screen
         await run_to_stop(pilot, screen, "ctrl+n")
         assert screen.step_count == 1
@@ -129,7 +143,7 @@ async def test_single_step_advances_by_one():
 
 async def test_reset_clears_plots_and_redraws_the_same_weights():
     app = TrainApp(SMALL)
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with running(app, size=(100, 32)) as pilot:
         screen = app.screen
         initial = weights(screen.trainer)
         assert initial == weights(Trainer(SMALL))
@@ -148,7 +162,7 @@ async def test_reset_clears_plots_and_redraws_the_same_weights():
 
 async def test_a_bad_field_value_is_refused_at_the_field():
     app = TrainApp()
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with running(app, size=(100, 32)) as pilot:
         screen = app.screen
         lr = screen.query_one("#field-lr", Input)
         lr.focus()
@@ -174,7 +188,7 @@ async def test_a_bad_field_value_is_refused_at_the_field():
 
 async def test_raising_steps_goes_on_from_where_training_stopped():
     app = TrainApp(dataclasses.replace(SMALL, steps=4))
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with running(app, size=(100, 40)) as pilot:
         screen = app.screen
         await run_to_stop(pilot, screen)
         assert "step 4/4" in screen.status.plain and "done" in screen.status.plain
@@ -189,7 +203,7 @@ async def test_raising_steps_goes_on_from_where_training_stopped():
 
 async def test_hidden_layers_and_loss_rules_are_checked():
     app = TrainApp()
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with running(app, size=(100, 40)) as pilot:
         screen = app.screen
         hidden = screen.query_one("#field-hidden", Input)
         hidden.value = "16,x"
@@ -210,7 +224,7 @@ async def test_hidden_layers_and_loss_rules_are_checked():
 
 async def test_a_preset_fills_the_whole_form():
     app = TrainApp()
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with running(app, size=(100, 40)) as pilot:
         screen = app.screen
         screen.query_one("#preset").value = "moons-tanh"
         await pilot.pause()
@@ -222,7 +236,7 @@ async def test_a_preset_fills_the_whole_form():
 
 async def test_a_diverging_step_is_reported_and_the_app_goes_on():
     app = TrainApp(SMALL)
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with running(app, size=(100, 32)) as pilot:
         screen = app.screen
         await run_to_stop(pilot, screen, "ctrl+n")
 
@@ -239,7 +253,7 @@ async def test_a_diverging_step_is_reported_and_the_app_goes_on():
 
 async def test_every_dataset_trains_a_few_steps():
     app = TrainApp()
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with running(app, size=(100, 32)) as pilot:
         screen = app.screen
         for name in DATASETS:
             regression = name == "regression1d"
@@ -257,7 +271,7 @@ async def test_every_dataset_trains_a_few_steps():
 
 async def test_log_scale_toggle():
     app = TrainApp()
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with running(app, size=(100, 32)) as pilot:
         screen = app.screen
         await run_to_stop(pilot, screen, "ctrl+n")
         assert screen.loss_plot.plot_title() == "Loss"
@@ -269,7 +283,7 @@ async def test_log_scale_toggle():
 async def test_save_then_load_gives_the_same_predictions(tmp_path):
     path = tmp_path / "model.json"
     app = TrainApp(SMALL)
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with running(app, size=(100, 32)) as pilot:
         screen = app.screen
         screen.query_one("#model-path", Input).value = str(path)
         for _ in range(5):
@@ -292,7 +306,7 @@ async def test_loading_a_bad_file_says_which_and_why(tmp_path):
     path = tmp_path / "broken.json"
     path.write_text("{not json", encoding="utf-8")
     app = TrainApp(SMALL)
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with running(app, size=(100, 32)) as pilot:
         screen = app.screen
         before = weights(screen.trainer)
         await load_model_from(pilot, screen, path)
@@ -308,7 +322,7 @@ async def test_loading_a_model_of_another_shape_changes_the_form(tmp_path):
     other = Trainer(dataclasses.replace(SMALL, hidden=(3, 2), activation="tanh"))
     other.save(str(path))
     app = TrainApp(SMALL)
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with running(app, size=(100, 32)) as pilot:
         screen = app.screen
         await load_model_from(pilot, screen, path)
         assert screen.trainer.config.hidden == (3, 2)
@@ -319,7 +333,7 @@ async def test_loading_a_model_of_another_shape_changes_the_form(tmp_path):
 async def test_export_the_loss_history_as_csv(tmp_path):
     path = tmp_path / "loss.csv"
     app = TrainApp(SMALL)
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with running(app, size=(100, 32)) as pilot:
         screen = app.screen
         screen.query_one("#csv-path", Input).value = str(path)
         await pilot.press("ctrl+y")  # nothing yet: a warning, no file
@@ -342,7 +356,7 @@ async def test_export_the_loss_history_as_csv(tmp_path):
 
 async def test_quitting_while_training_ends_the_worker():
     app = MicrogradApp(start_mode="train")
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with running(app, size=(100, 32)) as pilot:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, TrainScreen)
@@ -364,13 +378,14 @@ async def test_quitting_while_training_ends_the_worker():
 
 async def test_open_in_trainer_before_and_after_mount():
     app = MicrogradApp()
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with running(app, size=(100, 32)) as pilot:
         await pilot.pause()
         config = PRESETS["xor"]
         app.open_in_trainer(config)
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, TrainScreen)
+        await wait_for(pilot, lambda: screen.built)  # the setup asked for while it was built
         assert screen.trainer.config == config
         assert screen.query_one("#field-hidden", Input).value == "8,8"
         app.open_in_trainer(SMALL)
@@ -380,7 +395,7 @@ async def test_open_in_trainer_before_and_after_mount():
 
 async def test_a_loaded_setup_that_is_a_preset_is_named_in_the_preset_field():
     app = TrainApp(PRESETS["xor"])  # loaded before the screen is mounted
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with running(app, size=(100, 40)) as pilot:
         screen = app.screen
         await pilot.pause()
         preset = screen.query_one("#preset")
@@ -407,7 +422,7 @@ async def test_a_loaded_setup_that_is_a_preset_is_named_in_the_preset_field():
 
 async def test_graph_of_a_small_model_opens_in_the_playground():
     app = MicrogradApp(start_mode="train")
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with running(app, size=(100, 32)) as pilot:
         await pilot.pause()
         screen = app.screen
         screen.load_config(SMALL)
@@ -459,7 +474,7 @@ async def test_loss_plot_keeps_a_few_hundred_points():
             yield LossPlot()
 
     app = PlotApp()
-    async with app.run_test(size=(60, 20)) as pilot:
+    async with running(app, size=(60, 20)) as pilot:
         plot = app.query_one(LossPlot)
         plot.show_history(history)
         plot.log_scale = True
@@ -487,7 +502,7 @@ async def test_a_model_whose_shape_cannot_be_used_is_refused_without_claiming_su
     path = tmp_path / "wide.json"
     MLP(2, [200, 1]).save(path)  # more neurons in a layer than the form allows
     app = TrainApp(SMALL)
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with running(app, size=(100, 32)) as pilot:
         screen = app.screen
         before = weights(screen.trainer)
         await load_model_from(pilot, screen, path)
@@ -501,7 +516,7 @@ async def test_run_and_pause_in_one_burst_never_leaves_the_screen_stuck():
     # pausing a run whose thread had not started yet used to leave "pausing" forever, with
     # every later key waiting for a stop that never came
     app = TrainApp(dataclasses.replace(SMALL, steps=100_000))
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with running(app, size=(100, 32)) as pilot:
         screen = app.screen
         stopped = lambda: not screen.running and screen.run_control.free  # noqa: E731
         for _ in range(3):
@@ -518,3 +533,32 @@ async def test_run_and_pause_in_one_burst_never_leaves_the_screen_stuck():
         before = screen.step_count
         await run_to_stop(pilot, screen, "ctrl+n")
         assert screen.step_count == before + 1
+
+
+async def test_the_keys_work_while_the_first_trainer_is_being_built(monkeypatch):
+    """The first switch to Train draws the screen at once and builds the trainer in a thread:
+    F2 goes back to the playground meanwhile, and the trainer is there on the way back."""
+    gate = threading.Event()
+
+    class SlowTrainer(Trainer):
+        def __init__(self, config: TrainConfig) -> None:
+            gate.wait(10)
+            super().__init__(config)
+
+    monkeypatch.setattr("micrograd_tui.training.screen.Trainer", SlowTrainer)
+    app = MicrogradApp()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.press("f3")
+        screen = app.screen
+        assert isinstance(screen, TrainScreen)
+        assert "setting up" in screen.status.plain
+        await pilot.press("ctrl+r")  # no trainer yet: nothing happens, nothing breaks
+        assert not screen.running
+        await pilot.press("f2")
+        assert app.current_mode == "playground" and not screen.built
+        gate.set()
+        await wait_for(pilot, lambda: screen.built)
+        await pilot.press("f3")
+        assert app.screen is screen
+        assert screen.trainer is not None and "step 0/100" in screen.status.plain
