@@ -21,28 +21,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "lessons"))
 
 from engine.value import Value  # noqa: E402
-from lesson_answer_gen import answer  # noqa: E402
+from lesson_answer_gen import LESSON, answer  # noqa: E402
 from micrograd_tui.lessonbook import parse_text  # noqa: E402
 from micrograd_tui.lessonbook.answers import (AnswerError, Verdict, evaluate_expression,  # noqa: E402
                                              grade, solve)
 
-LESSON = """\
----
-title: T
-summary: S
-order: 1
----
-
-## Step
-
-```check
-question: What is a.grad?
-answer: a.grad
-a = -2.0
-b = 3.0
-L = a * b
-```
-"""
 
 
 def main() -> int:

@@ -18,7 +18,7 @@ from engine.gpt import (DEFAULT_TEMPERATURE, DataFileError, GPTTrainConfig, GPTT
 from engine.persist import FileWriteError, ModelFileError
 
 from .headless import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, print_error
-from .headless_train import _CtrlC
+from .headless_train import CtrlC
 
 __all__ = ["run_gpt_train", "run_gpt_sample", "DEFAULT_STEPS", "DEFAULT_SAMPLES"]
 
@@ -69,7 +69,7 @@ def run_gpt_train(steps: int = DEFAULT_STEPS, seed: int = 42, data: str | None =
     stopped = False
     failure: str | None = None
     started = time.perf_counter()
-    with _CtrlC() as ctrl_c:
+    with CtrlC() as ctrl_c:
         progress = Progress(TextColumn("step"), MofNCompleteColumn(), BarColumn(),
                             TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn(),
                             console=out, transient=False)

@@ -51,7 +51,7 @@ def option_error(err: Exception) -> str:
     return text
 
 
-class _CtrlC:
+class CtrlC:
     """Turns the first Ctrl+C into a request to stop after the current step; a second
     Ctrl+C interrupts at once.  Only the main thread can own signals: elsewhere it does
     nothing and ``KeyboardInterrupt`` is handled by the caller."""
@@ -65,7 +65,7 @@ class _CtrlC:
             raise KeyboardInterrupt
         self.requested = True
 
-    def __enter__(self) -> "_CtrlC":
+    def __enter__(self) -> "CtrlC":
         if threading.current_thread() is threading.main_thread():
             self._old = signal.signal(signal.SIGINT, self._handle)
         return self
@@ -128,7 +128,7 @@ def run_train(preset: str | None = None, overrides: dict[str, Any] | None = None
     stopped = False
     failure: str | None = None
     started = time.perf_counter()
-    with _CtrlC() as ctrl_c:
+    with CtrlC() as ctrl_c:
         out.print(describe_config(config, [trainer.model.nin, *trainer.model.nouts]),
                   soft_wrap=True)
         progress = Progress(

@@ -11,21 +11,9 @@ from engine import expr
 from engine.errors import NumericError
 from engine.expr import ExprError, Limits, Program, Statement, evaluate, parse
 from engine.graph import topological_order
+from micrograd_tui.playground.examples import README_EXAMPLE
 
-README = """\
-a = -4.0
-b = 2.0
-c = a + b
-d = a * b + b**3
-c += c + 1
-c += 1 + c + (-a)
-d += d * 2 + (b + a).relu()
-d += 3 * d + (b - a).relu()
-e = c - d
-f = e**2
-g = f / 2.0
-g += 10.0 / f
-"""
+README = README_EXAMPLE  # karpathy/micrograd's README example
 
 
 def test_micrograd_readme_example_gives_micrograds_published_numbers():

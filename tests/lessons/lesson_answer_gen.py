@@ -14,6 +14,25 @@ ATOMS = ("0", "1", "2", "-1", "0.5", "3.25", "1e999", "-1e999", "1e308", "1e-320
          "0x1f", "1_0", ".5", "5.", "1e", "nan", "inf")
 BINARY = ("+", "-", "*", "/", "**", "//", "%", "@", ",", " ", "")
 FUNCTIONS = ("abs", "tanh", "exp", "log", "sqrt", "cosh", "__import__", "")
+#: a one-check lesson the random answers are graded against (a.grad of L = a * b)
+LESSON = """\
+---
+title: T
+summary: S
+order: 1
+---
+
+## Step
+
+```check
+question: What is a.grad?
+answer: a.grad
+a = -2.0
+b = 3.0
+L = a * b
+```
+"""
+
 JUNK = ("(", ")", "[", "]", "{", "}", ".", ":", "=", ";", "\\", "#", "é", "\t", "\x00", "λ", "`")
 
 

@@ -9,20 +9,13 @@ import pytest
 from engine.expr import evaluate
 from micrograd_tui.app import MicrogradApp
 from micrograd_tui.lessonbook.progress import ENV_DATA_DIR
+from micrograd_tui.playground.examples import LECTURE_L
 from micrograd_tui.playground.graph_index import GraphIndex
 from micrograd_tui.playground.graph_tree import GraphTree
 from micrograd_tui.playground.quiz import Quiz
 from micrograd_tui.playground.screen import PlaygroundScreen
 
-PROGRAM = """\
-a = 2.0
-b = -3.0
-c = 10.0
-e = a * b
-d = e + c
-f = -2.0
-L = d * f
-"""
+PROGRAM = LECTURE_L  # L = (a*b + c) * f
 SIZE = (100, 36)
 
 
