@@ -10,9 +10,11 @@
    pass with every visible row updated, and the first step of the step-through.
 
 3. The first switch to Train (F3) against a later one, in a fresh process each time: the
-   time until the Train screen has drawn its first frame, and the ratio (the aim: <= 1.5x);
-   the form and the first trainer are built after that frame. Then the same for Lessons (F4),
-   timed until the switch is handled (the lessons themselves load in a thread).
+   time until the Train screen has drawn its first frame, and the ratio (the aim: <= 1.5x).
+   Then the same for Lessons (F4), timed until the switch is handled. Three ways: with the
+   warm-up (the app builds both screens in the background after its first frame; the keys
+   pressed 2 s after start, as a learner would), with the keys pressed at once (the warm-up
+   not done yet), and with the warm-up off (MICROGRAD_TUI_WARM=0, as classroom sessions).
 
 Figures only: nothing here is a test and nothing asserts a time.
 """
@@ -20,6 +22,7 @@ Figures only: nothing here is a test and nothing asserts a time.
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
@@ -60,12 +63,13 @@ def first_frame(kind: dict, repeats: int) -> list[float]:
 
 
 SWITCH = r"""
-import asyncio, time
+import asyncio, sys, time
 from micrograd_tui.app import MicrogradApp
 async def main():
     app = MicrogradApp()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
+        await asyncio.sleep(float(sys.argv[1]))
         out = []
         for key in ("f3", "f2", "f3", "f2", "f4", "f2", "f4"):
             t0 = time.perf_counter()
@@ -82,13 +86,15 @@ asyncio.run(main())
 """
 
 
-def switches(repeats: int) -> list[float]:
+def switches(repeats: int, settle: float, warm: bool) -> list[float]:
     """Medians, in seconds: [first Train frame, first Train built, later Train frame,
-    later Train built, first Lessons switch, later Lessons switch]."""
+    later Train built, first Lessons switch, later Lessons switch], the keys pressed
+    ``settle`` seconds after the first frame, with the warm-up on or off."""
     rows = []
+    env = dict(os.environ, MICROGRAD_TUI_WARM="1" if warm else "0")
     for _ in range(repeats):
-        out = subprocess.run([sys.executable, "-c", SWITCH], capture_output=True, text=True,
-                             cwd=ROOT, check=True)
+        out = subprocess.run([sys.executable, "-c", SWITCH, str(settle)], capture_output=True,
+                             text=True, cwd=ROOT, check=True, env=env)
         rows.append(list(map(float, out.stdout.strip().splitlines()[-1].split())))
     return [statistics.median(column) for column in zip(*rows)]
 
@@ -154,15 +160,17 @@ def main() -> None:
     print(f"  minimal Textual app      {minimal * 1000:8.0f} ms")
     print(f"  micrograd-tui playground {full * 1000:8.0f} ms   ({full / minimal:.2f}x the minimal app)")
     print()
-    first, first_built, later, _, lessons_first, lessons_later = switches(repeats)
-    print(f"Switching to Train (F3) and Lessons (F4), median of {repeats}")
-    print(f"  Train, first frame of the first switch {first * 1000:8.0f} ms   (form and trainer "
-          f"built at {first_built * 1000:.0f} ms)")
-    print(f"  Train, first frame of a later switch   {later * 1000:8.0f} ms   (first / later: "
-          f"{first / later:.2f}x)")
-    print(f"  Lessons, first switch                  {lessons_first * 1000:8.0f} ms")
-    print(f"  Lessons, a later switch                {lessons_later * 1000:8.0f} ms   (first / "
-          f"later: {lessons_first / lessons_later:.2f}x)")
+    repeats = 5
+    print(f"Switching to Train (F3) and Lessons (F4), first and later, median of {repeats}")
+    print(f"  {'':34} {'Train first':>11} {'later':>7} {'ratio':>6}   {'Lessons first':>13} "
+          f"{'later':>7} {'ratio':>6}")
+    for label, settle, warm in (("warm-up on, keys 2 s after start", 2.0, True),
+                                ("warm-up on, keys at once", 0.0, True),
+                                ("warm-up off", 2.0, False)):
+        first, _, later, _, lessons_first, lessons_later = switches(repeats, settle, warm)
+        print(f"  {label:34} {first * 1000:8.0f} ms {later * 1000:4.0f} ms {first / later:5.2f}x"
+              f"   {lessons_first * 1000:10.0f} ms {lessons_later * 1000:4.0f} ms "
+              f"{lessons_first / lessons_later:5.2f}x")
     print()
     figures = asyncio.run(graph_figures())
     print(f"A graph of {int(figures.pop('nodes')):,} nodes in the playground (headless, 120x40)")

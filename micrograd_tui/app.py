@@ -7,6 +7,7 @@ A mode's base screen is found with Textual's public ``get_screen_stack(mode)``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterable, TypeVar
 
@@ -27,6 +28,11 @@ from .training.screen import TrainScreen
 from .widgets.help_screen import HelpScreen
 
 ScreenT = TypeVar("ScreenT", bound=Screen)
+
+#: ``MICROGRAD_TUI_WARM=0`` turns off building the other screens at start (see ``warm_screens``)
+WARM_ENV = "MICROGRAD_TUI_WARM"
+#: the screens built in the background after the first frame, in this order
+WARM_MODES = ("train", "lessons")
 
 
 class ActionsFirst(SystemCommandsProvider):
@@ -61,11 +67,19 @@ class MicrogradApp(App[None]):
     ]
 
     def __init__(self, *, source: str | None = None, lessons_dir: str | Path | None = None,
-                 start_mode: str = "playground") -> None:
+                 start_mode: str = "playground", warm_screens: bool | None = None) -> None:
+        """``warm_screens``: build the Train and Lessons screens in the background after the
+        first frame, so that the first F3 or F4 is as quick as a later one (``None``: yes,
+        unless the environment sets ``MICROGRAD_TUI_WARM=0``)."""
         super().__init__()
         self.initial_source = source
         self.lessons_dir = Path(lessons_dir) if lessons_dir is not None else None
         self.start_mode = start_mode
+        if warm_screens is None:
+            warm_screens = os.environ.get(WARM_ENV, "1").strip() != "0"
+        self.warm_screens = warm_screens
+        #: the modes built by the warm-up so far (for the tests and the benchmark)
+        self.warmed: list[str] = []
         self.add_mode("playground", lambda: PlaygroundScreen(source=self.initial_source))
         self.add_mode("train", TrainScreen)
         self.add_mode("lessons", lambda: LessonsScreen(folder=self.lessons_dir))
@@ -73,6 +87,46 @@ class MicrogradApp(App[None]):
 
     def on_mount(self) -> None:
         self.switch_mode(self.start_mode)
+        if self.warm_screens:
+            self.call_after_refresh(self._warm_next)
+
+    def _warm_next(self) -> None:
+        """Build the next screen of :data:`WARM_MODES` that is not built yet, one per pause.
+
+        A screen's first switch costs Textual a new screen: its CSS parsed again with the
+        whole app's, its widgets composed, mounted and laid out (0.3-1 s here).  Done now,
+        between frames of the screen on show, the first F3 or F4 costs what a later one does.
+        Keys still answer: each screen is a few short pieces of work with pauses between.
+        """
+        for mode in WARM_MODES:
+            try:
+                self.get_screen_stack(mode)
+                continue  # shown already (or warmed)
+            except KeyError:  # Textual's word for "not built yet"
+                pass
+            # Textual builds a mode's screen on its first switch_mode; _init_mode is that
+            # step without showing it (pinned Textual 8.2; tests/tui/test_warm_screens.py)
+            self._init_mode(mode)
+            screen = self.get_screen_stack(mode)[0]
+            # its widgets take the stylesheet as they mount, so it is up to date: without
+            # this, its first switch_mode would parse the whole app's CSS again all the same
+            screen._css_update_count = self._css_update_count
+            self.warmed.append(mode)
+            self.set_timer(0.1, lambda: self._lay_out_warm(screen))
+            return
+
+    def _lay_out_warm(self, screen: Screen) -> None:
+        """Once ``screen`` has built what it builds after its first frame (its ``built``),
+        lay it out at the app's size, as showing it would (its plots and text learn their
+        sizes now); then go on with the next screen."""
+        if screen is not self.screen and screen.is_attached:
+            if not getattr(screen, "built", True):
+                self.set_timer(0.1, lambda: self._lay_out_warm(screen))
+                return
+            screen._refresh_layout(self.size)  # draws nothing: the screen is not on show
+            # and render it once, thrown away: its widgets keep what they rendered
+            screen._compositor.render_full_update()
+        self.set_timer(0.2, self._warm_next)
 
     def notify(self, message: str, *, title: str = "", severity: str = "information",
                timeout: float | None = None, markup: bool = True) -> None:

@@ -94,6 +94,7 @@ class LessonsScreen(StepKeys, Screen):
         self.review: list | None = None  # the Review queue while reviewing
         self.review_pos = 0
         self._shown = 0  # how many step texts were asked for (the latest one is revealed)
+        self.revealed = 0  # the latest of them that is on show
 
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -115,6 +116,11 @@ class LessonsScreen(StepKeys, Screen):
         if self.app.size.width < 100:  # at 80 columns the step needs the room
             self.query_one(LessonList).display = False
         self.load()
+
+    @property
+    def built(self) -> bool:
+        """The lessons are loaded and the step's text is built (for the app's warm-up)."""
+        return not self.loading_lessons and self.revealed == self._shown
 
     def load(self) -> None:
         """Load the lessons folder and the learner's progress in a thread, showing progress."""

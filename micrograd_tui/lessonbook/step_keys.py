@@ -32,6 +32,7 @@ class StepKeys:
         step_index: int
         seed: int
         _shown: int
+        revealed: int
         attempt: Attempt | None
         review: list[ReviewItem] | None
         review_pos: int
@@ -110,6 +111,7 @@ class StepKeys:
             if serial == self._shown:
                 scroll.scroll_home(animate=False)
                 scroll.styles.visibility = "visible"
+                self.revealed = serial
 
         self.run_worker(reveal(), group="step-text", exit_on_error=False)
 
