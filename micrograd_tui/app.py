@@ -22,7 +22,7 @@ from engine.train import TrainConfig
 
 from .lessonbook.screen import LessonsScreen
 from .gpt.screen import GPTScreen
-from .messages import OpenGraph, OpenProgram, OpenTrainSetup
+from .messages import OpenGraph, OpenProgram, OpenTrainSetup, UseOp
 from .playground.screen import PlaygroundScreen
 from .training.screen import TrainScreen
 from .widgets.help_screen import HelpScreen
@@ -104,16 +104,26 @@ class MicrogradApp(App[None]):
                 continue  # shown already (or warmed)
             except KeyError:  # Textual's word for "not built yet"
                 pass
-            # Textual builds a mode's screen on its first switch_mode; _init_mode is that
-            # step without showing it (pinned Textual 8.2; tests/tui/test_warm_screens.py)
-            self._init_mode(mode)
-            screen = self.get_screen_stack(mode)[0]
-            # its widgets take the stylesheet as they mount, so it is up to date: without
-            # this, its first switch_mode would parse the whole app's CSS again all the same
-            screen._css_update_count = self._css_update_count
+            screen = self._build_mode(mode)
             self.warmed.append(mode)
             self.set_timer(0.1, lambda: self._lay_out_warm(screen))
             return
+
+    def _build_mode(self, mode: str) -> Screen:
+        """``mode``'s base screen, built (composed and mounted) but not shown if it was not
+        built yet."""
+        try:
+            return self.get_screen_stack(mode)[0]
+        except KeyError:  # Textual's word for "not built yet"
+            pass
+        # Textual builds a mode's screen on its first switch_mode; _init_mode is that step
+        # without showing it (pinned Textual 8.2; tests/tui/test_warm_screens.py)
+        self._init_mode(mode)
+        screen = self.get_screen_stack(mode)[0]
+        # its widgets take the stylesheet as they mount, so it is up to date: without this,
+        # its first switch_mode would parse the whole app's CSS again all the same
+        screen._css_update_count = self._css_update_count
+        return screen
 
     def _lay_out_warm(self, screen: Screen) -> None:
         """Once ``screen`` has built what it builds after its first frame (its ``built``),
@@ -176,6 +186,15 @@ class MicrogradApp(App[None]):
         await self.switch_mode("playground")  # mounted (and its first program shown) first
         screen = self.show_mode("playground", PlaygroundScreen)
         screen.show_graph(message.root, message.variables, message.title)
+
+    @on(UseOp)
+    def _use_op(self, message: UseOp) -> None:
+        """A lesson accepted the learner's operation: the playground's programs may call it
+        (the playground is built, not shown, if it was not yet)."""
+        self._build_mode("playground")
+        screen = self.get_screen_stack("playground")[0]
+        if isinstance(screen, PlaygroundScreen):
+            screen.add_user_op(message.op)
 
     def open_in_playground(self, source: str, *, quiz: tuple[str, ...] = ()) -> None:
         """Show ``source`` in the playground and evaluate it (``quiz``: in quiz mode, these

@@ -14,6 +14,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from engine.train import TrainConfig
+    from engine.user_ops import UserOp
     from engine.value import Value
 
 
@@ -44,3 +45,11 @@ class OpenGraph(Message):
     root: Value
     variables: dict[str, Value]
     title: str
+
+
+@dataclass
+class UseOp(Message):
+    """The learner wrote ``op``'s derivative and the engine accepted it (a lesson's op
+    exercise): programs in the playground may call it for the rest of the session."""
+
+    op: UserOp

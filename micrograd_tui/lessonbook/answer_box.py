@@ -67,6 +67,7 @@ class CheckPanel(Vertical):
         panel: "CheckPanel"
         check: CheckBlock
         correct: bool | None
+        typed: str = ""  # what the learner typed
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -138,7 +139,7 @@ class CheckPanel(Vertical):
         self._render_feedback()
         field = self.input
         field.selection = Selection(0, len(field.value))  # typing again replaces the answer
-        self.post_message(self.Answered(self, self.check, verdict.correct))
+        self.post_message(self.Answered(self, self.check, verdict.correct, typed))
         return verdict
 
     def reveal(self) -> None:

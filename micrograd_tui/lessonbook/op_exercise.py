@@ -128,8 +128,38 @@ def grade_op(ex: OpExercise, typed: str) -> Verdict:
         return Verdict(None, None, f"{e.field}: {e.message}")
     report = check_derivative(op)
     if report.ok:
-        return Verdict(True, None, f"Correct: {report.message}.")
+        return Verdict(True, None, f"Correct: {report.message}. {ex.op_name} is yours now: "
+                                   "Ctrl+O calls it in the playground, with your derivative.")
     return Verdict(False, None, f"Not quite: {report.message}.")
+
+
+def learner_op(ex: OpExercise, typed: str) -> "UserOp | None":
+    """The operation with the learner's own derivative (``typed``, graded right), for the
+    playground; None if it cannot be built."""
+    from engine.user_ops import OpDefinitionError
+
+    try:
+        return _define(ex, split_answer(typed))
+    except OpDefinitionError:
+        return None
+
+
+def try_program(ex: OpExercise, op: "UserOp") -> str:
+    """A program that calls ``op`` (what Ctrl+O opens once it is the learner's), at inputs
+    where its forward is defined."""
+    from engine.errors import EngineError
+    from engine.expr import evaluate
+
+    call = f"y = {ex.op_name}({', '.join(ex.inputs)})\n"
+    program = ""
+    for starts in (("0.5", "-1.5"), ("0.5", "1.5"), ("1.5", "2.5"), ("-0.5", "0.5")):
+        program = "".join(f"{name} = {x}\n" for name, x in zip(ex.inputs, starts)) + call
+        try:
+            evaluate(program, ops={ex.op_name: op})
+            return program
+        except (EngineError, ArithmeticError, ValueError):
+            continue
+    return program  # the playground says what is wrong with it
 
 
 def op_markdown(ex: OpExercise) -> str:

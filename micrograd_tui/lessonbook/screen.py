@@ -18,19 +18,19 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from .library import load_lessons
 from .limits import refuse_to_render
 from .model import Lesson, Problem, Step
+from .op_exercise import OpExercise
+from .open_keys import OpenKeys
 from .progress import ProgressStore
 from .render import step_markdown
 from .answer_box import CheckPanel
-from .answers import grads_asked
 from .lesson_list import REVIEW_ID, LessonList
-from ..messages import OpenProgram, OpenTrainSetup
 from ..widgets.nav_bar import NavBar
 from .attempt import Attempt, new_seed, step_attempt
 from .help_text import HELP
 from .styles import SCREEN_CSS
 from .step_keys import StepKeys
 
-class LessonsScreen(StepKeys, Screen):
+class LessonsScreen(OpenKeys, StepKeys, Screen):
     """Guided lessons (loaded and checked off the UI thread, with a progress line)."""
 
     @dataclass
@@ -317,6 +317,8 @@ class LessonsScreen(StepKeys, Screen):
             self.progress.pass_check(lesson.key, event.check.id, again=self.review is not None)
             self._after_save()
             self._update_mark()
+        if event.correct and isinstance(event.check, OpExercise):
+            self.op_answered(event.check, event.typed)  # the playground may call it now
 
     # --- actions ---------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -333,7 +335,8 @@ class LessonsScreen(StepKeys, Screen):
             return True if (step is not None and self.step_index > 0) or self.lesson_index > 0 \
                 else None
         if action == "open_program":
-            return step is not None and step.playground_source is not None
+            return step is not None and (step.playground_source is not None
+                                         or self.op_to_try(step) is not None)
         if action == "open_setup":
             return step is not None and step.train is not None and step.train.config is not None
         if action == "reveal":
@@ -360,20 +363,6 @@ class LessonsScreen(StepKeys, Screen):
         elif self.lesson_index > 0:
             previous = self.lessons[self.lesson_index - 1]
             self.open_lesson(self.lesson_index - 1, max(0, len(previous.steps) - 1))
-
-    def action_open_program(self) -> None:
-        step = self.step
-        if step is not None and step.playground_source is not None and self.lesson is not None:
-            # an open check's grads stay hidden (quiz mode), so the program is no answer key
-            passed = self.progress is not None and step.check is not None and \
-                step.check.id in self.progress.lesson(self.lesson.key).passed
-            quiz = grads_asked(step.check.answer) if step.check and not passed else ()
-            self.post_message(OpenProgram(self.playground_source(step), quiz=quiz))
-
-    def action_open_setup(self) -> None:
-        step = self.step
-        if step is not None and step.train is not None and step.train.config is not None:
-            self.post_message(OpenTrainSetup(step.train.config))
 
     def action_reveal(self) -> None:
         if self.step is not None and self.step.check is not None:

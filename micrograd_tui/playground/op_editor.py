@@ -21,7 +21,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from engine.operation import Op
-from engine.user_ops import DerivativeCheck, OpDefinitionError, check_derivative, define_op
+from engine.user_ops import (DerivativeCheck, OpDefinitionError, UserOp, check_derivative,
+                              define_op)
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -154,6 +155,7 @@ class OpKeys:
 
     if TYPE_CHECKING:  # provided by PlaygroundScreen
         app: App[object]
+        is_mounted: bool
 
         def evaluate_source(self, source: str, *, keep_expansion: bool = True) -> None: ...
 
@@ -177,11 +179,16 @@ class OpKeys:
             return
         op = check.op
         d = op.definition
-        # a new table, not a change to the old one: an evaluation running in a thread keeps
-        # the table it started with
-        self._user_ops = {**self.user_ops, d.name: op}
         call = f"{d.name}({', '.join(d.inputs)})"
+        self.add_user_op(op)
         self.app.notify(f"{check.message}.\nUse it in a program, e.g. y = {call}: one node "
                         f"whose rule is {op.formula}", title=f"{d.name} accepted",
                         markup=False, timeout=10)
-        self.evaluate_source(self.editor.text)  # a program that called it may run now
+
+    def add_user_op(self, op: UserOp) -> None:
+        """Let programs call ``op`` from now on (accepted here with F9, or in a lesson)."""
+        # a new table, not a change to the old one: an evaluation running in a thread keeps
+        # the table it started with
+        self._user_ops = {**self.user_ops, op.definition.name: op}
+        if self.is_mounted:
+            self.evaluate_source(self.editor.text)  # a program that called it may run now

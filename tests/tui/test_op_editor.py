@@ -3,6 +3,7 @@ named point with numbers, the right one is accepted and is one node of the next 
 
 from __future__ import annotations
 
+import math
 import re
 
 from micrograd_tui.app import MicrogradApp
@@ -42,7 +43,6 @@ async def test_a_wrong_derivative_is_refused_and_the_right_one_is_usable():
         x, given, slope = (float(g) for g in m.groups())
         assert given != slope
         # the numbers are the engine's: exp(x) against the slope of softplus, sigmoid(x)
-        import math
         assert abs(given - math.exp(x)) < 1e-3 * max(1, given)
         assert abs(slope - 1 / (1 + math.exp(-x))) < 1e-3
 
@@ -127,3 +127,57 @@ async def test_the_lesson_op_exercise_refuses_then_accepts(tmp_path, monkeypatch
         await pilot.pause()
         assert panel.passed
         assert "Correct" in str(panel.query_one("#check-feedback", Static).render())
+        # the operation is the learner's now, with the derivative they typed: Ctrl+O opens a
+        # program that calls it, one node whose rule is that derivative
+        feedback = str(panel.query_one("#check-feedback", Static).render())
+        assert "mysigmoid is yours now" in feedback and "Ctrl+O" in feedback
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.pause()
+        playground = app.screen
+        assert isinstance(playground, PlaygroundScreen)
+        assert "y = mysigmoid(x)" in playground.editor.text
+        program = playground.program
+        assert program is not None, playground.status_text
+        node = program.output
+        assert node._op.symbol == "mysigmoid"
+        x = program.variables["x"].data
+        assert node.data == 1 / (1 + math.exp(-x))
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert program.variables["x"].grad == math.exp(-x) / (1 + math.exp(-x)) ** 2
+        tree = playground.tree
+        tree.move_cursor(tree.reveal(node, move_cursor=False))
+        await pilot.pause()
+        assert "exp(-x) / (1 + exp(-x))**2" in playground.inspector.text
+
+
+async def test_a_lesson_op_is_callable_in_a_playground_that_was_never_shown(tmp_path,
+                                                                             monkeypatch):
+    """The app started on the lessons: accepting the op builds the playground behind them,
+    and the learner's next program there may call it."""
+    from micrograd_tui.lessonbook.answer_box import CheckPanel
+    from micrograd_tui.lessonbook.progress import ENV_DATA_DIR
+
+    monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "data"))
+    app = MicrogradApp(start_mode="lessons", source="t = 0.25\nu = mytanh(t) * 3\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        index = next(i for i, le in enumerate(screen.lessons) if le.path.name.startswith("17-"))
+        screen.open_lesson(index, 1)  # tanh's backward
+        await pilot.pause()
+        panel = screen.query_one(CheckPanel)
+        panel.input.value = "1 - tanh(x)**2"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert panel.passed
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.pause()
+        playground = app.screen
+        assert isinstance(playground, PlaygroundScreen) and "mytanh" in playground.user_ops
+        program = playground.program
+        assert program is not None, playground.status_text
+        assert program.output.data == math.tanh(0.25) * 3

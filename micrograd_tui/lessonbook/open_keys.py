@@ -1,0 +1,84 @@
+"""The Lessons screen's Ctrl+O and Ctrl+T: a step's program or training setup, elsewhere.
+
+:class:`OpenKeys` is a mixin of :class:`~micrograd_tui.lessonbook.screen.LessonsScreen`, which
+provides what its ``TYPE_CHECKING`` block lists.  An op exercise answered right hands the
+learner's operation (with the learner's own derivative) to the playground, for the rest of
+the session; Ctrl+O on that step then opens a program that calls it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..messages import OpenProgram, OpenTrainSetup, UseOp
+from .answers import grads_asked
+from .op_exercise import OpExercise, learner_op, try_program
+
+if TYPE_CHECKING:
+    from engine.user_ops import UserOp
+
+    from .model import Lesson, Step
+    from .progress import ProgressStore
+
+
+class OpenKeys:
+    """Ctrl+O (the step's program, or a program calling the learner's op) and Ctrl+T."""
+
+    if TYPE_CHECKING:  # provided by LessonsScreen
+        progress: ProgressStore | None
+
+        @property
+        def step(self) -> Step | None: ...
+        @property
+        def lesson(self) -> Lesson | None: ...
+        def playground_source(self, step: Step) -> str: ...
+        def post_message(self, message: Any) -> bool: ...
+        def refresh_bindings(self) -> None: ...
+
+    _learner_ops: dict[str, tuple[OpExercise, UserOp]] | None = None
+
+    @property
+    def learner_ops(self) -> dict[str, tuple[OpExercise, UserOp]]:
+        """The op exercises answered right in this session, by operation name."""
+        if self._learner_ops is None:
+            self._learner_ops = {}
+        return self._learner_ops
+
+    def op_answered(self, exercise: OpExercise, typed: str) -> None:
+        """``typed`` was graded right: the operation, with that derivative, is the learner's."""
+        op = learner_op(exercise, typed)
+        if op is not None:
+            self.learner_ops[exercise.op_name] = (exercise, op)
+            self.post_message(UseOp(op))
+            self.refresh_bindings()
+
+    def op_to_try(self, step: Step | None) -> str | None:
+        """On an op exercise's step once it is answered: a program calling the operation."""
+        check = step.check if step is not None else None
+        if isinstance(check, OpExercise) and check.op_name in self.learner_ops:
+            exercise, op = self.learner_ops[check.op_name]
+            return try_program(exercise, op)
+        return None
+
+    def action_open_program(self) -> None:
+        step = self.step
+        if step is None:
+            return
+        if step.playground_source is None:
+            tried = self.op_to_try(step)
+            if tried is not None and isinstance(step.check, OpExercise):
+                self.post_message(OpenProgram(tried, note=(
+                    f"{step.check.op_name} is your operation now: one node, with your "
+                    "derivative (the inspector shows it)")))
+            return
+        if self.lesson is not None:
+            # an open check's grads stay hidden (quiz mode), so the program is no answer key
+            passed = self.progress is not None and step.check is not None and \
+                step.check.id in self.progress.lesson(self.lesson.key).passed
+            quiz = grads_asked(step.check.answer) if step.check and not passed else ()
+            self.post_message(OpenProgram(self.playground_source(step), quiz=quiz))
+
+    def action_open_setup(self) -> None:
+        step = self.step
+        if step is not None and step.train is not None and step.train.config is not None:
+            self.post_message(OpenTrainSetup(step.train.config))
