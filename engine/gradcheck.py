@@ -17,6 +17,12 @@ gradient, twice the half-ulp of each evaluation, over the ``2h`` of the differen
 that misses the tolerance but lies within it plus that bound is *unreliable*, not failing:
 the check cannot tell.  A wrong derivative is still a failure wherever the values are well
 resolved, since there the bound is ~1e-10 of the gradient.
+
+Domains.  Near the edge of an operation's domain (``log(x)`` at ``x = 1e-9``) ``x ± h`` may
+leave it.  The step then shrinks tenfold until the graph can be evaluated on both sides, and
+a thousand times more, so that it is small next to the distance to the edge (the central
+difference's error grows as (step / distance)²); the row's note says so.  A row that no step
+can nudge is not checked (``unreliable``), never failed.
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ __all__ = ["GradCheckRow", "check_gradients", "UNRELIABLE"]
 UNRELIABLE = "numeric estimate unreliable here (cancellation)"
 
 _EPS = sys.float_info.epsilon
+#: what an operation raises when the nudged graph leaves its domain or overflows
+_OUT_OF_DOMAIN = (NumericError, OverflowError, ZeroDivisionError, ValueError)
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,34 @@ def check_gradients(root: Any, eps: float = 1e-6, rtol: float = 1e-4, atol: floa
                     break
         return _EPS * total / h
 
+    def nudged(leaf_pos: int, x: float, h: float
+               ) -> tuple[float, list[float], list[float], tuple[float, str] | None]:
+        """The graph at ``x ± step``: ``step`` is ``h``, or, when ``x ± h`` leaves an
+        operation's domain (``log`` of ``1e-9 - 1e-6``), a thousandth of the largest tenth
+        of ``h`` that stays inside, so the step is small next to the distance to the edge
+        and central differences stay accurate there.  Also says what ``x ± h`` left (None:
+        nothing).  Raises the last domain error when no step can be taken."""
+        step, left = h, None
+        while True:
+            try:
+                up, down = evaluate(leaf_pos, x + step), evaluate(leaf_pos, x - step)
+            except _OUT_OF_DOMAIN as e:
+                step /= 10.0
+                if left is None:
+                    left = (h, str(e))
+                if x + step == x or x - step == x:  # no nudge is left to take
+                    raise
+                continue
+            if left is None:
+                return step, up, down, None
+            fine = step / 1000.0
+            if x + fine != x and x - fine != x:
+                try:
+                    return fine, evaluate(leaf_pos, x + fine), evaluate(leaf_pos, x - fine), left
+                except _OUT_OF_DOMAIN:
+                    pass
+            return step, up, down, left
+
     wanted = None if leaves is None else {id(v) for v in leaves}
     rows: list[GradCheckRow] = []
     n_leaf = 0
@@ -137,15 +173,18 @@ def check_gradients(root: Any, eps: float = 1e-6, rtol: float = 1e-4, atol: floa
         h = eps * max(1.0, abs(x))
         analytic = node.grad
         try:
-            up, down = evaluate(pos, x + h), evaluate(pos, x - h)
+            step, up, down, left = nudged(pos, x, h)
         except UnknownForward as e:  # a node written micrograd's way, with a name of its own
             rows.append(GradCheckRow(node, name, analytic, math.nan, False,
                                      f"{name}: not checked: {e}", unreliable=True))
             continue
-        except (NumericError, OverflowError, ZeroDivisionError, ValueError) as e:
+        except _OUT_OF_DOMAIN as e:  # no step small enough: the check cannot tell
             rows.append(GradCheckRow(node, name, analytic, math.nan, False,
-                                     f"cannot evaluate the graph at {name} ± {h:g}: {e}"))
+                                     f"{name}: not checked: the graph cannot be evaluated at "
+                                     f"{name} ± any step ({e})", unreliable=True))
             continue
+        h, reduced = step, (f"{name}: {name} ± {left[0]:.3g} leaves the domain ({left[1]}), so "
+                            f"the step is {step:.3g}" if left is not None else "")
         numeric = (up[-1] - down[-1]) / (2.0 * h)
         noise = rounding(pos, up, down, h)
         tolerance = atol + rtol * max(abs(analytic), abs(numeric))
@@ -153,10 +192,10 @@ def check_gradients(root: Any, eps: float = 1e-6, rtol: float = 1e-4, atol: floa
         ok = math.isfinite(numeric) and diff <= tolerance
         unreliable = not ok and math.isfinite(numeric) and math.isfinite(noise) \
             and diff <= tolerance + noise
-        note = ""
+        note = reduced
         if unreliable:
             note = (f"{name}: {UNRELIABLE}: the step {h:.3g} is below the float resolution "
                     f"of values it passes through (rounding error of the estimate up to "
-                    f"{noise:.3g})")
+                    f"{noise:.3g})" + (f"; {reduced}" if reduced else ""))
         rows.append(GradCheckRow(node, name, analytic, numeric, ok, note, unreliable, noise))
     return rows

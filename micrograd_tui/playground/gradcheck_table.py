@@ -117,7 +117,9 @@ def summary(rows: Sequence, root_name: str = "", ran_backward: str = "") -> Text
     for r in rows:
         note = getattr(r, "note", "")
         if note:
-            text.append(f"\n{note}", "yellow" if _unreliable(r) else "red")
+            # a passing row's note says how it was checked (a smaller step near a domain edge)
+            text.append(f"\n{note}", "yellow" if _unreliable(r) else "red" if _failed(r)
+                        else "dim")
     return text
 
 

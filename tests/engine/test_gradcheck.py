@@ -1,6 +1,7 @@
 """The gradient check passes correct graphs and catches a wrong local derivative."""
 
 import math
+import sys
 import random
 
 import pytest
@@ -91,11 +92,36 @@ def test_an_expression_program_output_is_accepted():
     assert rows[0].analytic == pytest.approx(math.log(1.5) + 1.0)
 
 
-def test_a_graph_that_cannot_be_nudged_is_reported_not_raised():
+def test_near_a_domain_edge_the_step_shrinks_and_a_right_gradient_passes():
+    """log(x) at x = 1e-9: x - 1e-6 leaves log's domain; the check takes a smaller step
+    instead of failing a gradient that is right, and says so."""
     x = Value(1e-9, "x")
-    rows = check_gradients(x.log(), eps=1e-6)
-    assert rows[0].ok is False and math.isnan(rows[0].numeric)
-    assert "cannot evaluate" in rows[0].note and "log" in rows[0].note
+    row = check_gradients(x.log(), eps=1e-6)[0]
+    assert row.ok and row.status == "pass"
+    assert row.numeric == pytest.approx(1e9, rel=1e-6)
+    assert "leaves the domain" in row.note and "log" in row.note and "the step is" in row.note
+    y = Value(1e-9, "y")
+    assert check_gradients(y ** 0.5)[0].ok  # a fractional power, the same way
+
+
+def test_near_a_domain_edge_a_wrong_derivative_still_fails():
+    from engine.expr import evaluate
+    from engine.user_ops import define_op
+
+    mylog = define_op("mylog", "x", "log(x)", ["1 / x**2"])  # should be 1 / x
+    program = evaluate("x = 0.000000001\ny = mylog(x)\n", ops={"mylog": mylog})
+    row = check_gradients(program)[0]
+    assert row.status == "FAIL"
+    assert row.numeric == pytest.approx(1e9, rel=1e-6) and row.analytic == pytest.approx(1e18)
+
+
+def test_a_graph_that_no_step_can_nudge_is_not_checked_rather_than_failed():
+    """exp at the largest x whose exp is a float: any step up overflows."""
+    x = Value(math.log(sys.float_info.max), "x")
+    row = check_gradients(x.exp())[0]
+    assert not row.ok and row.unreliable and row.status == "unreliable"
+    assert math.isnan(row.numeric)
+    assert "not checked" in row.note and "exp" in row.note
 
 
 def test_bad_arguments():
