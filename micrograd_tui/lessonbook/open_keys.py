@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..messages import OpenProgram, OpenTrainSetup, UseOp
-from .answers import grads_asked
+from .answer_box import WORKED, CheckPanel
+from .answers import grads_asked, names_used
 from .op_exercise import OpExercise, learner_op, try_program
 
 if TYPE_CHECKING:
@@ -34,6 +35,9 @@ class OpenKeys:
         def playground_source(self, step: Step) -> str: ...
         def post_message(self, message: Any) -> bool: ...
         def refresh_bindings(self) -> None: ...
+        def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
+        def notify(self, message: str, *, title: str = "", severity: Any = "information",
+                   timeout: float | None = None) -> None: ...
 
     _learner_ops: dict[str, tuple[OpExercise, UserOp]] | None = None
 
@@ -60,9 +64,29 @@ class OpenKeys:
             return try_program(exercise, op)
         return None
 
+    def answer_on_graph(self, step: Step) -> list[str]:
+        """The names whose values answer the step's open check outright: opening its
+        program would show them on the graph (quiz mode hides grads, not values).  Empty
+        when the check is passed, its worked answer shown, or it asks for a grad."""
+        check = step.check
+        if check is None or isinstance(check, OpExercise) or self.lesson is None:
+            return []
+        if self.progress is not None and check.id in self.progress.lesson(self.lesson.key).passed:
+            return []
+        panel = self.query_one(CheckPanel)
+        if panel.passed or panel.level >= WORKED or grads_asked(check.answer):
+            return []
+        return sorted(names_used(check.answer))
+
     def action_open_program(self) -> None:
         step = self.step
         if step is None:
+            return
+        hidden = self.answer_on_graph(step)
+        if hidden and step.playground_source is not None:
+            self.notify(f"Ctrl+O opens this step's program once its check is answered (or its "
+                        f"answer shown with F6): its graph would show {', '.join(hidden)}, the "
+                        "answer. The program is in the step's text.", title="Answer first")
             return
         if step.playground_source is None:
             tried = self.op_to_try(step)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
-from .answers import format_number
+from .answers import format_number, grads_asked, names_used
 from .model import CheckBlock, FitBlock, ProgramBlock, Step, TrainBlock
 from .op_exercise import OpExercise, op_markdown
 
 OPEN_PROGRAM_HINT = "*Ctrl+O opens this program in the playground.*"
+OPEN_AFTER_CHECK_HINT = ("*Ctrl+O opens this program in the playground once the check is "
+                         "answered: its graph shows the answer.*")
 OPEN_SETUP_HINT = "*Ctrl+T opens this setup in the trainer.*"
 
 
@@ -28,6 +30,16 @@ def fit_table(block: FitBlock) -> str:
     return _fence("\n".join(lines), "text")
 
 
+def open_program_hint(step: Step) -> str:
+    """How Ctrl+O works here: at once, or, when the check asks for a value the program's
+    graph would show, once the check is answered."""
+    check = step.check
+    if check is not None and not isinstance(check, OpExercise) \
+            and not grads_asked(check.answer) and names_used(check.answer):
+        return OPEN_AFTER_CHECK_HINT
+    return OPEN_PROGRAM_HINT
+
+
 def block_markdown(part: ProgramBlock | TrainBlock | FitBlock | CheckBlock, step: Step,
                    sources: dict[int, str] | None = None) -> str:
     """The Markdown an interactive block of ``step`` is shown as ("" for none); ``sources``:
@@ -36,7 +48,7 @@ def block_markdown(part: ProgramBlock | TrainBlock | FitBlock | CheckBlock, step
     out: list[str] = []
     if isinstance(part, ProgramBlock):
         out.append(_fence(sources.get(part.line, part.source), "python"))
-        out.append(OPEN_PROGRAM_HINT)
+        out.append(open_program_hint(step))
     elif isinstance(part, TrainBlock):
         out.append(_fence(part.text, "yaml"))
         out.append(OPEN_SETUP_HINT)
@@ -52,13 +64,13 @@ def block_markdown(part: ProgramBlock | TrainBlock | FitBlock | CheckBlock, step
         if part.source.strip():
             out.append(_fence(sources.get(part.source_line, part.source), "python"))
             if step.program is None:
-                out.append(OPEN_PROGRAM_HINT)
+                out.append(open_program_hint(step))
         elif step.program is None and step.fit is None and step.program_context is not None:
             # the check is about a program of an earlier step: show it again
             out.append("The check is about this program:")
             context = step.program_context
             out.append(_fence(sources.get(context.line, context.source), "python"))
-            out.append(OPEN_PROGRAM_HINT)
+            out.append(open_program_hint(step))
     return "\n\n".join(out)
 
 
