@@ -188,9 +188,10 @@ class CheckPanel(Vertical):
             else "the worked answer"
         if self.wrong == 0:  # only diagnosed mistakes so far
             return f"Try again (F6 shows {f6})."
-        which = ("the next wrong answer this check has no diagnosis for" if self.check
-                 and self.check.wrong else "another wrong answer")
-        return f"Try again: {which} shows the worked answer (F6 shows {f6} now)."
+        # a mistake the check explains (its wrong: entries) does not count
+        which = "Another unexplained wrong answer" if self.check and self.check.wrong \
+            else "Another wrong answer"
+        return f"Try again. {which} shows the worked answer; F6 shows {f6} now."
 
     def _render_feedback(self) -> None:
         feedback = self.query_one("#check-feedback", Static)

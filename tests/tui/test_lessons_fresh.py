@@ -74,8 +74,7 @@ async def test_wrong_answers_are_diagnosed_then_the_hint_then_the_worked_answer(
         assert "wrong sign" in feedback(app)
         await answer(pilot, "100")  # no diagnosis: the hint, and what comes next
         assert "Hint: The local derivative" in feedback(app)
-        assert "the next wrong answer this check has no diagnosis for shows the worked " \
-               "answer" in feedback(app)
+        assert "Another unexplained wrong answer shows the worked answer" in feedback(app)
         await answer(pilot, "101")  # the second: the worked answer, for these numbers
         assert f"the engine computes a.grad = {b:g}" in feedback(app)
         assert "Ctrl+R for new numbers" in feedback(app)
