@@ -19,6 +19,7 @@ from typing import Hashable
 import pytest
 
 from engine.expr import evaluate
+from engine.value import Value, dot, vsum
 from micrograd_tui.playground.dag_layout import MAX_VALUES, build_layout, op_key
 from micrograd_tui.playground.examples import EXAMPLES, README_EXAMPLE
 from micrograd_tui.playground.graph_index import GraphIndex
@@ -125,7 +126,7 @@ def _draw_program(rng: random.Random) -> str:
     """Inputs, then operations over earlier names (reused often)."""
     names = [f"x{i}" for i in range(rng.randint(1, 4))]
     lines = [f"{n} = {rng.choice([-2.0, -0.5, 0.5, 1.5, 3.0])}" for n in names]
-    for i in range(rng.randint(1, 12)):
+    for i in range(rng.randint(1, 20)):
         name = f"v{i}"
         if rng.random() < 0.3:
             expr = rng.choice(UNARY).format(rng.choice(names))
@@ -148,8 +149,11 @@ def layout_of(source: str):
 
 def check_every_line(source: str) -> None:
     index, layout = layout_of(source)
-    if len(index) > MAX_VALUES:
-        return
+    if len(index) <= MAX_VALUES:
+        check_layout(index, layout)
+
+
+def check_layout(index: GraphIndex, layout) -> None:
     users: dict[int, set] = {id(v): set() for v in index.order}
     for v in index.order:
         for child in v._prev:
@@ -171,6 +175,20 @@ def check_every_line(source: str) -> None:
                          ids=["readme", "hidden3"] + [f"example{i}" for i in range(len(EXAMPLES))])
 def test_every_edge_of_the_examples_reads_unambiguously(source):
     check_every_line(source)
+
+
+def many_inputs() -> list[Value]:
+    a = Value(0.5, "a")
+    return [vsum([Value(float(i), f"x{i}") for i in range(9)]),
+            vsum([a, a * 2.0, a + 1.0, a.tanh()]),
+            dot([Value(float(i), f"p{i}") for i in range(4)], [Value(0.5, f"q{i}") for i in range(4)]),
+            Value(3.0, "alone")]
+
+
+@pytest.mark.parametrize("root", many_inputs(), ids=["sum9", "sum-shared", "dot4", "leaf"])
+def test_operations_with_many_inputs_read_unambiguously(root):
+    index = GraphIndex(root)
+    check_layout(index, build_layout(index.order, lambda v: f"[{index.name(v)}]"))
 
 
 @pytest.mark.parametrize("block", range(8))
