@@ -40,8 +40,9 @@ value) and its **grad** (d root / d this value, filled in by backward).
   shown, with its `local × upstream`). In quiz mode, Ctrl+N asks for each step's grads first
   (stepping back keeps your answers); the gradient check and the export wait until no grad
   is hidden.
-* **F10** shows the DAG **as a graph** (values as records, operations between them; arrows
-  pan, a click selects) or back as the tree.
+* **F10** shows the DAG **as a graph** (a record `[name│data│grad]` per value, its
+  operation just before it; each input comes in by its own arrow `▶ ▼ ▲`, lines only cross
+  at `┼`; arrows pan, a click or `[` `]` selects) or back as the tree, on the same node.
 
 In the graph, **Enter** or **Space** opens a row; Enter on a **↪ shared** row jumps to where
 that value is shown in full (a value used in several places is shown in full only once).

@@ -211,9 +211,9 @@ async def test_the_graph_view_and_inspector_show_no_hidden_grad():
         await pilot.pause()
         await pilot.press("f10")
         await pilot.pause()
-        drawing = "\n".join(screen.dag.layout_.text_lines())
-        assert "[a │ 2.0000 │ ?]" in drawing and "[L │ -8.0000 │ 1.0000]" in drawing
-        assert "-4.0000]" not in drawing  # b.grad
+        drawing = "\n".join(screen.dag.text_lines())
+        assert "[a│2.000│?      ]" in drawing and "[L│-8.000│1.000  ]" in drawing
+        assert "-4.000" not in drawing  # b.grad
         await pilot.press("f10")
         await select(pilot, "a")
         await pilot.press("f6")  # a given up: its inspector must not give e.grad away
@@ -221,6 +221,25 @@ async def test_the_graph_view_and_inspector_show_no_hidden_grad():
         text = screen.inspector.text
         assert "grad 6.0000" in text and "e.grad (hidden)" in text
         assert "-2.0" not in text.split("grad = sum")[1]  # e.grad = -2 stays hidden
+
+
+async def test_a_constant_shows_the_same_in_the_graph_view_as_in_the_tree():
+    app = MicrogradApp(source="a = 2.0\nb = a * 3.0\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = playground(app)
+        await pilot.press("ctrl+b", "f10")
+        await pilot.pause()
+        drawing = "\n".join(screen.dag.text_lines())
+        assert "[(3.0)│3.000│2.000  ]" in drawing  # out of quiz mode: its number, as in the tree
+        await pilot.press("f10", "f7")
+        await pilot.pause()
+        # the tree's "·" (a constant's grad tells its user's, so it stays hidden too) and "?"
+        assert grad_cell(screen.tree, "(3.0)") == "·" and grad_cell(screen.tree, "a") == "?"
+        await pilot.press("f10")
+        await pilot.pause()
+        drawing = "\n".join(screen.dag.text_lines())
+        assert "[(3.0)│3.000│·      ]" in drawing and "[a│2.000│?      ]" in drawing
 
 
 async def test_stepping_back_or_backward_mid_question_keeps_the_answers():
