@@ -22,6 +22,7 @@ the gradient check and the graph view all use the same names.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from engine.gcpause import paused_gc
@@ -54,6 +55,16 @@ def short_number(x: float) -> str:
     if x == int(x) and abs(x) < 1e15:
         return f"{x:.1f}"
     return f"{x:.6g}"
+
+
+def as_variable(name: str) -> str:
+    """A name as it reads after ``d`` in ``dL/dd``: ``+#1`` becomes ``(+#1)``."""
+    if _PLAIN_NAME.fullmatch(name) or (name.startswith("(") and name.endswith(")")):
+        return name
+    return f"({name})"
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z_]\w*(?:#\d+)?")
 
 
 @dataclass(eq=False)

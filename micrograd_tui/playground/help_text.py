@@ -37,7 +37,9 @@ value) and its **grad** (d root / d this value, filled in by backward).
   programs for the rest of the session (`softplus(x)`), as one node showing your formula.
 * **F7** turns **quiz mode** on: every grad shows `?` until you work it out; select a node,
   type its grad in the field under the graph and press Enter. **F6** gives up on one (it is
-  shown, with its `local × upstream`). In quiz mode, Ctrl+N asks for each step's grads first
+  shown, with its `local × upstream`). A wrong answer that is a common mistake is named (the
+  local derivative or the upstream grad alone, one use of several, a sign flip, `=` for `+=`);
+  any other gets a hint. In quiz mode, Ctrl+N asks for each step's grads first
   (stepping back keeps your answers); the gradient check and the export wait until no grad
   is hidden.
 * **F10** shows the DAG **as a graph** (a record `[name│data│grad]` per value, its

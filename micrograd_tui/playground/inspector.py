@@ -7,7 +7,6 @@ there is a field to type a new value; the screen then rewrites that line and eva
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -20,7 +19,7 @@ from textual.widgets import Input, Label, Static
 
 from engine.value import Value
 
-from .graph_index import GraphIndex, format_number, short_number
+from .graph_index import GraphIndex, as_variable, format_number, short_number
 from .stepper import local_expression
 
 
@@ -210,12 +209,12 @@ def local_derivatives(value: Value, name: Callable[[Value], str]) -> str:
     counts: dict[int, int] = {}
     for child in inputs:
         counts[id(child)] = counts.get(id(child), 0) + 1
-    top = _as_variable(name(value))
+    top = as_variable(name(value))
     parts = []
     for i, child in enumerate(inputs):
         which = f" (input {i + 1})" if counts[id(child)] > 1 else ""
         expr = local_expression(value, i, name)
-        part = f"d{top}/d{_as_variable(name(child))}{which} = {expr}"
+        part = f"d{top}/d{as_variable(name(child))}{which} = {expr}"
         if locals_ is not None and i < len(locals_):
             local = float(locals_[i])
             if not _reads_as(expr, local):
@@ -236,7 +235,7 @@ def rule_text(value: Value, name: Callable[[Value], str]) -> str:
     inputs = value._prev
     if op.arity < 0 or len(inputs) != len(op.roles) or not op.template.rights:
         return op.formula
-    words = {role: _as_variable(name(child)) for role, child in zip(op.roles, inputs)}
+    words = {role: as_variable(name(child)) for role, child in zip(op.roles, inputs)}
     return op.rule(words)
 
 
@@ -246,13 +245,3 @@ def _reads_as(expr: str, x: float) -> bool:
         return float(expr) == x
     except ValueError:
         return False
-
-
-def _as_variable(name: str) -> str:
-    """A name as it reads after ``d`` in ``dL/dd``: ``+#1`` becomes ``(+#1)``."""
-    if _PLAIN_NAME.fullmatch(name) or (name.startswith("(") and name.endswith(")")):
-        return name
-    return f"({name})"
-
-
-_PLAIN_NAME = re.compile(r"[A-Za-z_]\w*(?:#\d+)?")

@@ -10,6 +10,9 @@ Two kinds of question:
 - a node's final gradient (select it in the tree, type a value), and
 - in the step-through, the grads the next step will update, asked before it runs
   (:meth:`Quiz.ask_step`); the step runs once each is right or given up.
+
+A wrong answer that is a common mistake (the local derivative alone, one use of several, a
+sign flip ...) is said to be that mistake (:mod:`.quiz_diagnosis`); any other gets the hint.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..lessonbook.answers import Solution, format_number, grade
-from ..lessonbook.model import CheckBlock
-from .stepper import BackwardStepper
+from ..lessonbook.model import DEFAULT_TOLERANCE, CheckBlock
+from .quiz_diagnosis import Use, mistakes, root_message
+from .stepper import BackwardStepper, local_expression
 
 if TYPE_CHECKING:
     from engine.value import Value
@@ -31,6 +35,8 @@ if TYPE_CHECKING:
 MAX_REMEMBERED = 20
 
 HINT = "Hint: sum over its uses of local × user's grad (see Node). F6 gives up."
+#: after a diagnosis, what is left to do
+DIAGNOSED = "F6 gives up."
 
 
 @dataclass
@@ -83,6 +89,9 @@ class StepQuestion:
     name: str
     expected: float
     mark: Mark = field(default_factory=Mark)
+    #: the uses this step adds to the grad, and what the grad holds before them
+    uses: tuple[Use, ...] = ()
+    before: float = 0.0
 
 
 class Quiz:
@@ -104,6 +113,9 @@ class Quiz:
         self._step_marks: dict[tuple[int, str, str], Mark] = {}
         self._names: dict[int, str] = {}
         self.constants: set[str] = set()
+        #: each asked node's uses, with the grads backward gave them (for the diagnoses)
+        self._uses: dict[str, tuple[Use, ...]] = {}
+        self.root_name = ""
 
     # --- the graph ------------------------------------------------------------------------
     def set_graph(self, index: GraphIndex) -> None:
@@ -116,6 +128,7 @@ class Quiz:
         self.expected = {}
         self.constants: set[str] = set()
         self._names = {id(node): index.name(node) for node in index.order}
+        self.root_name = index.name(index.root)
         for node in index.order:
             name = index.name(node)
             if node is index.root:
@@ -126,6 +139,11 @@ class Quiz:
                 continue
             if self.only is None or name in self.only:
                 self.expected[name] = node.grad
+                self._uses[name] = tuple(
+                    Use(index.name(c.user), c.local, local_expression(c.user, c.index, index.name),
+                        c.user_grad, c.contribution)
+                    for c in index.contributions(node)
+                    if c.local is not None and c.contribution is not None)
         self.step_questions = []
 
     def asked(self, name: str) -> bool:
@@ -156,12 +174,32 @@ class Quiz:
     # --- a node's grad ------------------------------------------------------------------------
     def answer(self, name: str, typed: str) -> Reply:
         """Grade ``typed`` as the final grad of ``name``."""
+        if name == self.root_name and name:
+            return self._answer_root(typed)
         if name not in self.expected:
             return Reply(None, f"{name}'s grad is not asked: pick a node showing ?.")
         mark = self.mark(name)
         if mark.closed:
             return Reply(None, f"{name}.grad is answered already ({mark.sign}).")
-        return _grade(mark, self.score, name, self.expected[name], typed)
+        expected = self.expected[name]
+        wrong = mistakes(name, expected, self._uses.get(name, ()), self._shown,
+                         tolerance=DEFAULT_TOLERANCE)
+        return _grade(mark, self.score, name, expected, typed, wrong)
+
+    def _answer_root(self, typed: str) -> Reply:
+        """The root's grad shows (it is 1 by definition): graded, never scored."""
+        name = self.root_name
+        verdict = grade(_check(name, 1.0), typed)
+        if verdict.correct is None:
+            return Reply(None, verdict.message)
+        if verdict.correct:
+            return Reply(True, f"Right: {name}.grad = 1 (not scored: pick a node showing ?).")
+        return Reply(False, f"Not quite: {format_number(verdict.given or 0.0)} — "
+                            f"{root_message(name)}")
+
+    def _shown(self, name: str) -> bool:
+        """``name``'s grad is on show (a diagnosis may give its number)."""
+        return not self.hidden(name)
 
     def give_up(self, name: str) -> Reply:
         if name not in self.expected or self.mark(name).closed:
@@ -173,13 +211,20 @@ class Quiz:
         """The questions of ``step`` (run and undone by the caller): each asked input's grad
         after it; an input used twice (``a + a``) is asked once, after both uses."""
         after: dict[str, float] = {}
-        for update in step.updates:
+        before: dict[str, float] = {}
+        uses: dict[str, list[Use]] = {}
+        node = self._names.get(id(step.node), "")
+        for i, update in enumerate(step.updates):
             name = self._name_of(update.child)
             if name is not None:
                 after[name] = update.after
-        node = self._names.get(id(step.node), "")
+                before.setdefault(name, update.before)
+                text = local_expression(step.node, i, lambda v: self._names.get(id(v), "?"))
+                uses.setdefault(name, []).append(
+                    Use(node, update.local, text, step.node.grad, update.contribution))
         self.step_questions = [
-            StepQuestion(n, x, self._step_marks.setdefault((step.number, node, n), Mark()))
+            StepQuestion(n, x, self._step_marks.setdefault((step.number, node, n), Mark()),
+                         tuple(uses[n]), before[n])
             for n, x in after.items()]
 
     def drop_step(self) -> None:
@@ -209,7 +254,9 @@ class Quiz:
         question = self.step_open
         if question is None:
             return Reply(None, "No step question is open: Ctrl+N asks the next one.")
-        return _grade(question.mark, self.score, question.name, question.expected, typed)
+        wrong = mistakes(question.name, question.expected, question.uses, self._shown,
+                         before=question.before, tolerance=DEFAULT_TOLERANCE)
+        return _grade(question.mark, self.score, question.name, question.expected, typed, wrong)
 
     def give_up_step(self) -> Reply:
         question = self.step_open
@@ -228,8 +275,9 @@ class Quiz:
         return said
 
 
-def _grade(mark: Mark, score: Score, name: str, expected: float, typed: str) -> Reply:
-    verdict = grade(_check(name, expected), typed)
+def _grade(mark: Mark, score: Score, name: str, expected: float, typed: str,
+           wrong: list[tuple[float, str]]) -> Reply:
+    verdict = grade(_check(name, expected, wrong), typed)
     if verdict.correct is None:
         return Reply(None, verdict.message)
     mark.tries += 1
@@ -238,7 +286,7 @@ def _grade(mark: Mark, score: Score, name: str, expected: float, typed: str) -> 
         mark.given = verdict.given
         score.add(mark.outcome)
         return Reply(True, f"Right: {name}.grad = {format_number(expected)}.")
-    return Reply(False, f"{verdict.message} {HINT}")
+    return Reply(False, f"{verdict.message} {DIAGNOSED if verdict.diagnosed else HINT}")
 
 
 def _give_up(mark: Mark, score: Score, name: str, expected: float) -> Reply:
@@ -247,11 +295,13 @@ def _give_up(mark: Mark, score: Score, name: str, expected: float) -> Reply:
     return Reply(False, f"{name}.grad = {format_number(expected)} (given up).")
 
 
-def _check(name: str, expected: float) -> CheckBlock:
-    """A check whose answer is ``expected``: so the lessons' grader grades it, tolerance too."""
+def _check(name: str, expected: float, wrong: list[tuple[float, str]] | None = None,
+           ) -> CheckBlock:
+    """A check whose answer is ``expected`` and whose expected mistakes are ``wrong``: so the
+    lessons' grader grades it, tolerance and diagnoses too."""
     answer = f"{name}.grad"
     check = CheckBlock(line=0, index=0, fields={}, source="", source_line=0, answer=answer)
-    check.solution = Solution(expected, answer)
+    check.solution = Solution(expected, answer, wrong=list(wrong or ()))
     return check
 
 

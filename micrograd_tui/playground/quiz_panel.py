@@ -25,7 +25,7 @@ class QuizPanel(Vertical):
     QuizPanel {
         display: none;
         height: auto;
-        max-height: 5;
+        max-height: 7;  /* a diagnosis may take 3 or 4 lines at 80 columns */
         padding: 0 1;
         border: round $warning 60%;
         border-title-color: $warning;

@@ -76,7 +76,7 @@ async def test_quiz_mode_hides_grads_marks_answers_and_keeps_the_score():
         assert grad_cell(screen.tree, "L") == "1.0000"
         await select(pilot, "a")
         assert "grad ?" in screen.inspector.text and "total ?" in screen.inspector.text
-        await answer(pilot, "-2")  # the bare local derivative: wrong
+        await answer(pilot, "-2")  # e.grad alone, still hidden: wrong, and not said why
         assert "Not quite" in screen.quiz_panel.reply_text
         assert grad_cell(screen.tree, "a") == "✗ ?"
         await answer(pilot, "-3*-2")
