@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable, TypeVar
 
 from textual import events, on
-from textual.app import App, SystemCommand
+from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hits
 from textual.screen import Screen
@@ -98,6 +98,8 @@ class MicrogradApp(App[None]):
         between frames of the screen on show, the first F3 or F4 costs what a later one does.
         Keys still answer: each screen is a few short pieces of work with pauses between.
         """
+        if self._ending():
+            return
         for mode in WARM_MODES:
             try:
                 self.get_screen_stack(mode)
@@ -108,6 +110,14 @@ class MicrogradApp(App[None]):
             self.warmed.append(mode)
             self.set_timer(0.1, lambda: self._lay_out_warm(screen))
             return
+
+    def _ending(self) -> bool:
+        """The app is ending (a warm-up timer may still fire after its screens are gone)."""
+        try:
+            self.screen
+        except ScreenStackError:
+            return True
+        return not self.is_running
 
     def _build_mode(self, mode: str) -> Screen:
         """``mode``'s base screen, built (composed and mounted) but not shown if it was not
@@ -129,6 +139,8 @@ class MicrogradApp(App[None]):
         """Once ``screen`` has built what it builds after its first frame (its ``built``),
         lay it out at the app's size, as showing it would (its plots and text learn their
         sizes now); then go on with the next screen."""
+        if self._ending():
+            return
         if screen is not self.screen and screen.is_attached:
             if not getattr(screen, "built", True):
                 self.set_timer(0.1, lambda: self._lay_out_warm(screen))

@@ -107,3 +107,14 @@ async def test_warm_up_can_be_turned_off(monkeypatch):
                 app.get_screen_stack(mode)
         await pilot.press("f3")
         await wait_for(pilot, lambda: isinstance(app.screen, TrainScreen) and app.screen.built)
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.15, 0.3])
+async def test_quitting_during_the_warm_up_ends_cleanly(monkeypatch, delay):
+    """A warm-up timer can fire after the app has begun to end: it does nothing then."""
+    monkeypatch.delenv("MICROGRAD_TUI_WARM")
+    app = MicrogradApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await asyncio.sleep(delay)
+    assert app.return_code in (None, 0)
