@@ -131,10 +131,11 @@ async def _until(cond, timeout: float = 10.0) -> float:
 
 
 async def big_data(size: tuple[int, int], rounds: int) -> dict[str, list[float]]:
-    """While training on 1,000 points: seconds from a key press (through the driver, as a
-    terminal sends it) to the screen showing its effect; and steps/s during the run."""
+    """While training on 1,000 points: seconds from a key press (posted to the app as the
+    driver posts a terminal's key) to the screen showing its effect; steps/s of the runs."""
     app = _app()
-    out: dict[str, list[float]] = {"ctrl+t": [], "ctrl+r (pause)": [], "steps/s": []}
+    out: dict[str, list[float]] = {"ctrl+t (show)": [], "ctrl+t (pictures)": [],
+                                   "ctrl+t (hide)": [], "ctrl+r (pause)": [], "steps/s": []}
     async with app.run_test(size=size) as pilot:
         screen = await _train_screen(pilot)
         panel = screen.query_one(NeuronPanel)
@@ -143,11 +144,17 @@ async def big_data(size: tuple[int, int], rounds: int) -> dict[str, list[float]]
         for _ in range(rounds):
             screen.action_run_pause()
             await asyncio.sleep(1.0)  # well into the run
-            shown = not panel.display
+            before = panel.maps
             app.post_message(_key("ctrl+t"))
-            out["ctrl+t"].append(await _until(lambda: panel.display == shown
-                                              and panel.region.width > 0))
+            out["ctrl+t (show)"].append(await _until(lambda: panel.display
+                                                     and panel.region.width > 0))
+            # the pictures of the current weights (the training thread draws them)
+            out["ctrl+t (pictures)"].append(await _until(
+                lambda: panel.maps is not None and panel.maps is not before))
             await asyncio.sleep(1.0)
+            app.post_message(_key("ctrl+t"))
+            out["ctrl+t (hide)"].append(await _until(lambda: not panel.display))
+            await asyncio.sleep(0.5)
             app.post_message(_key("ctrl+r"))
             out["ctrl+r (pause)"].append(await _until(lambda: not screen.running))
             if screen.last_run_speed:
@@ -216,13 +223,15 @@ def main() -> None:
         got = asyncio.run(big_data((w, h), args.big_rounds))
         print(f"\n1,000 points (moons, 800 train / 200 test), app at {w}x{h}, training, "
               f"{args.big_rounds} presses of each key (seconds from the key to the screen):")
-        for key in ("ctrl+t", "ctrl+r (pause)"):
+        for key, what in (("ctrl+t (show)", "the panel is on screen"),
+                          ("ctrl+t (pictures)", "... with pictures of the current weights"),
+                          ("ctrl+t (hide)", "the panel is gone"),
+                          ("ctrl+r (pause)", "the run has stopped (its step finished)")):
             v = got[key]
-            print(f"  {key:15s}: median {med(v):.3f} s, worst {max(v):.3f} s")
+            print(f"  {key:18s}: median {med(v):.3f} s, worst {max(v):.3f} s   ({what})")
         v = got["steps/s"]
         if v:
-            print(f"  while training : {med(v):.1f} steps/s (median of runs; the panel on "
-                  "in every other run)")
+            print(f"  steps/s while training (median of the runs): {med(v):.1f}")
 
 
 if __name__ == "__main__":
