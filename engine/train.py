@@ -25,7 +25,7 @@ from threading import Lock
 from time import perf_counter
 from typing import Any, Callable, Iterator, Sequence
 
-from .columnar import BatchPath
+from .columnar import BatchPath, _mul_add
 from .data import Dataset, make_dataset, train_test_split
 from .errors import NumericError
 from .losses import LOSSES, accuracy, loss_value
@@ -36,7 +36,8 @@ from .train_config import MAX_LAYERS, MAX_WIDTH, PRESETS, TrainConfig, _is_int, 
 from .gcpause import paused_gc
 from .value import Value
 
-__all__ = ["PRESETS", "StepEvent", "TrainConfig", "Trainer", "config_from", "parse_hidden"]
+__all__ = ["PRESETS", "StepEvent", "TrainConfig", "Trainer", "config_from", "layer_columns",
+           "parse_hidden"]
 
 # the config, its checks and presets live in engine.train_config; they stay importable here
 
@@ -60,10 +61,61 @@ class StepEvent:
 
 
 # float versions of the activations, for predictions without a graph: each operation's own
-# forward (relu is also inlined in _forward_floats, a fast path that
+# forward (relu is also inlined in layer_columns, a fast path that
 # tests/engine/test_ops.py::test_trainer_float_forward_equals_the_graph keeps equal)
 _FLOAT_ACT: dict[str, Callable[[float], float] | None] = {
     name: (op.forward if op is not None else None) for name, op in ACTIVATIONS.items()}
+
+
+def layer_columns(model: MLP, points: Sequence[Sequence[float]], layers: int | None = None,
+                  *, checked: bool = True) -> list[list[list[float]]]:
+    """Every layer's outputs over many points: ``out[l][k][i]`` is neuron ``k`` of layer ``l``
+    at ``points[i]`` (only the first ``layers`` layers if given).
+
+    Floats, column by column over the points, a neuron's inputs added eight at a time (the
+    graph's order of operations, hence its numbers: :func:`~engine.columnar._mul_add`).
+    ``checked``: a neuron whose sum is not a finite float raises :class:`NumericError`, as
+    the graph would; unchecked (for pictures), it goes on, an activation that overflows
+    giving an infinity of the sum's sign.
+    """
+    n = len(points)
+    nin = model.nin
+    cols = [[float(p[j]) for p in points] for j in range(nin)]
+    isfinite = math.isfinite
+    out: list[list[list[float]]] = []
+    for layer in model.layers[:layers]:
+        acts = []
+        for neuron in layer.neurons:
+            acc = _mul_add([neuron.b.data] * n, [w.data for w in neuron.w], cols)
+            if checked and not all(map(isfinite, acc)):
+                raise NumericError("neuron", (), "a neuron's output is too large for a float "
+                                   "(overflow): the model's weights are too large")
+            act = neuron.activation
+            if act == "relu":
+                acc = [a if a > 0.0 else 0.0 for a in acc]
+            else:
+                f = _FLOAT_ACT[act]
+                if f is not None:  # None: linear
+                    acc = _apply(f, acc, checked)
+            acts.append(acc)
+        out.append(acts)
+        cols = acts
+    return out
+
+
+def _apply(f: Callable[[float], float], acc: list[float], checked: bool) -> list[float]:
+    try:
+        return list(map(f, acc))
+    except (OverflowError, ValueError):
+        if checked:
+            raise
+    out = []
+    for a in acc:
+        try:
+            out.append(f(a))
+        except (OverflowError, ValueError):
+            out.append(math.copysign(math.inf, a))
+    return out
 
 
 class Trainer:
@@ -276,31 +328,9 @@ class Trainer:
         for p in points:
             if len(p) != nin:
                 raise ValueError(f"x: the model takes {nin} input(s), got {len(p)}")
-        n = len(points)
-        if n == 0:
+        if not points:
             return []
-        isfinite = math.isfinite
-        cols = [[float(p[j]) for p in points] for j in range(nin)]
-        for layer in self._model.layers:
-            out = []
-            for neuron in layer.neurons:
-                acc = [neuron.b.data] * n
-                for w, col in zip(neuron.w, cols):
-                    wd = w.data
-                    acc = [a + wd * x for a, x in zip(acc, col)]
-                if not all(map(isfinite, acc)):
-                    raise NumericError("neuron", (), "a neuron's output is too large for a float "
-                                       "(overflow): the model's weights are too large")
-                act = neuron.activation
-                if act == "relu":
-                    acc = [a if a > 0.0 else 0.0 for a in acc]
-                else:
-                    f = _FLOAT_ACT[act]
-                    if f is not None:  # None: linear
-                        acc = list(map(f, acc))
-                out.append(acc)
-            cols = out
-        return cols[0]
+        return layer_columns(self._model, points)[-1][0]
 
     def predict(self, x: Sequence[float]) -> float:
         """The model's raw score for one input (no graph is kept)."""

@@ -23,9 +23,10 @@ from .neurons import NeuronPanel
 if TYPE_CHECKING:
     from engine.train import TrainConfig
 
-    from .run import RunControl
+    from .run import RedrawPacer, RunControl
 
 NOT_2D = "The pictures of the neurons need a data set with 2 inputs."
+DRAWING = "Drawing the neurons at the next step…"
 
 
 def live_changes(old: TrainConfig, new: TrainConfig) -> dict[str, Any] | None:
@@ -44,10 +45,9 @@ class InsideKeys:
     if TYPE_CHECKING:  # provided by TrainScreen
         trainer: Trainer | None
         run_control: RunControl
+        pacer: RedrawPacer
 
         def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
-        def toggle_class(self, *names: str) -> Any: ...
-        def has_class(self, *names: str) -> bool: ...
         def notify(self, message: str, *, title: str = "", severity: Any = "information",
                    timeout: float | None = None, markup: bool = True) -> None: ...
         def _new_trainer(self, config: TrainConfig) -> None: ...
@@ -64,10 +64,19 @@ class InsideKeys:
         return self.query_one(NeuronPanel)
 
     def action_toggle_neurons(self) -> None:
-        self.toggle_class("-neurons")
-        self._neurons_on = self.has_class("-neurons")
+        plots = self.query_one("#plots")
+        plots.toggle_class("-neurons")
+        self._neurons_on = plots.has_class("-neurons")
         if self._neurons_on:
-            self.refresh_neurons()
+            if self.run_control.free:
+                self.refresh_neurons()
+            elif self.trainer is not None and self.trainer.train_set.dim == 2:
+                # the training thread draws them (soon: at its next report); until then, no
+                # pictures of older weights (maybe of another run)
+                self.pacer.want_view_soon()
+                self.neuron_panel.show(None, DRAWING)
+            else:
+                self.show_neurons(None)  # says why there is nothing to show
             self.neuron_panel.focus()
 
     def neuron_maps_for(self, trainer: Trainer) -> NeuronMaps | None:

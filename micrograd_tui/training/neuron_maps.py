@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Sequence
 
-from engine.nn import ACTIVATIONS, MLP
+from engine.nn import MLP
+from engine.train import layer_columns
 
 #: the first this many neurons of a layer get a picture; the panel says how many more
 SHOWN = 8
@@ -27,10 +28,6 @@ POSITIVE = (8, 119, 189)
 NEUTRAL = (44, 44, 52)
 
 Bounds = tuple[float, float, float, float]  # x0, x1, y0, y1
-
-_FLOAT_ACT: dict[str, Callable[[float], float] | None] = {
-    name: (op.forward if op is not None else None) for name, op in ACTIVATIONS.items()}
-
 
 @dataclass(frozen=True)
 class Heatmap:
@@ -106,35 +103,15 @@ def _grid(bounds: Bounds, cols: int, rows: int) -> list[tuple[float, float]]:
 
 def _forward(model: MLP, points: list[tuple[float, float]],
              last_layer: int) -> list[list[list[float]]]:
-    """Each layer's activations (per neuron, per point) up to ``last_layer``."""
-    cols: list[list[float]] = [[p[0] for p in points], [p[1] for p in points]]
-    n = len(points)
-    out: list[list[list[float]]] = []
-    for li, layer in enumerate(model.layers[:last_layer + 1]):
-        acts = []
-        for neuron in layer.neurons:
-            acc = [neuron.b.data] * n
-            for w, col in zip(neuron.w, cols):
-                wd = w.data
-                acc = [a + wd * x for a, x in zip(acc, col)]
-            f = _FLOAT_ACT.get(neuron.activation)
-            if f is not None:
-                acc = [_safe(f, a) for a in acc]
-            acts.append(acc)
-        out.append(acts)
-        cols = acts
-    return out
-
-
-def _safe(f: Callable[[float], float], a: float) -> float:
-    try:
-        return f(a)
-    except (OverflowError, ValueError):  # a picture, not training: show the overflow as large
-        return math.copysign(1e300, a)
+    """Each layer's activations (per neuron, per point) up to ``last_layer``: one pass over
+    all the points, a layer at a time (an overflow shows as a large value, never raises)."""
+    return layer_columns(model, points, last_layer + 1, checked=False)
 
 
 def _heatmap(values: list[float], cols: int) -> Heatmap:
-    finite = [v if math.isfinite(v) else 0.0 for v in values]
+    # an overflow (a picture, not training) shows as large; a nan as nothing
+    finite = [v if math.isfinite(v) else 0.0 if math.isnan(v) else math.copysign(1e300, v)
+              for v in values]
     low, high = min(finite), max(finite)
     scale = max(abs(low), abs(high)) or 1.0
     rows = [tuple(v / scale for v in finite[r * cols:(r + 1) * cols])

@@ -8,6 +8,7 @@ neuron (arrow keys or a click) is shown large beside or below, with its bias and
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from rich.color import Color
@@ -100,13 +101,18 @@ class NeuronPanel(Widget, can_focus=True):
         self.selected: tuple[int, int] = (0, 0)
         self._lines: list[list[Segment]] = []
         self._hits: list[tuple[int, int, int, int, tuple[int, int]]] = []  # y0, y1, x0, x1, id
+        #: CPU seconds to lay out new pictures (running average; the screen paces by it)
+        self.draw_cost = 0.0
 
     # --- data -----------------------------------------------------------------------------
     def show(self, maps: NeuronMaps | None, note: str = "") -> None:
+        start = time.thread_time()
         self.maps, self.note = maps, note
         if maps is not None:
             self.selected = self._clamp(self.selected)
         self._layout()
+        cost = time.thread_time() - start
+        self.draw_cost = 0.7 * self.draw_cost + 0.3 * cost if self.draw_cost else cost
 
     def _clamp(self, sel: tuple[int, int]) -> tuple[int, int]:
         assert self.maps is not None

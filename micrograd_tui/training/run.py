@@ -253,3 +253,8 @@ class RedrawPacer:
     def update_view_interval(self, draw_cost: float) -> None:
         """Space the model pictures by their cost (computing, plus ``draw_cost`` to draw)."""
         self.view_interval = max(MIN_VIEW_INTERVAL, (self.view_cost + draw_cost) / PLOT_SHARE)
+
+    def want_view_soon(self) -> None:
+        """A picture is missing (a panel was just shown): the thread makes one at its next
+        report; :meth:`update_view_interval` spaces the next ones again."""
+        self.view_interval = 0.0

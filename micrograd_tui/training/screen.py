@@ -280,7 +280,7 @@ class TrainScreen(InsideKeys, FileKeys, Screen):
         self._show_status("running")
         # the plots were just drawn: the first redraws come after their interval
         self.pacer.plotted()
-        self.pacer.update_view_interval(self.model_plot.draw_cost)
+        self.pacer.update_view_interval(self.picture_draw_cost())
         run.worker = self._train(self.trainer, generation, max_steps, idle, stop)
 
     @work(thread=True, exclusive=True, group="train", exit_on_error=False)
@@ -305,12 +305,19 @@ class TrainScreen(InsideKeys, FileKeys, Screen):
             if message.inside is not None:
                 self.show_neurons(message.inside)
             self.pacer.view_computed(message.view_cost)
-            self.pacer.update_view_interval(self.model_plot.draw_cost)
+            self.pacer.update_view_interval(self.picture_draw_cost())
         cost = self.loss_plot.draw_cost
         if self.accuracy_plot.display:
             cost += self.accuracy_plot.draw_cost
         if self.pacer.plots_due(cost):
             self._redraw_history()
+
+    def picture_draw_cost(self) -> float:
+        """CPU seconds to draw one model picture: the boundary, and the neuron panel if on."""
+        cost = self.model_plot.draw_cost
+        if self._neurons_on:
+            cost += self.neuron_panel.draw_cost
+        return cost
 
     def on_training_stopped(self, message: TrainingStopped) -> None:
         if not self.run_control.is_current(message.generation):

@@ -44,14 +44,16 @@ TrainScreen NeuronPanel {
     display: none;
     row-span: 2;
 }
-TrainScreen.-neurons NeuronPanel {
+/* -neurons sits on #plots, not on the screen: toggling it restyles those five widgets,
+   not the whole form (Ctrl+T answers in a frame or two) */
+TrainScreen #plots.-neurons NeuronPanel {
     display: block;
 }
-TrainScreen.-neurons #loss-plot, TrainScreen.-neurons #accuracy-plot,
-TrainScreen.-narrow.-neurons #model-plot {
+TrainScreen #plots.-neurons #loss-plot, TrainScreen #plots.-neurons #accuracy-plot,
+TrainScreen.-narrow #plots.-neurons #model-plot {
     display: none;
 }
-TrainScreen.-narrow.-neurons.-form-hidden #model-plot {
+TrainScreen.-narrow.-form-hidden #plots.-neurons #model-plot {
     display: block;
 }
 """

@@ -83,6 +83,45 @@ async def test_the_panel_follows_training_and_the_selection():
         assert panel.maps is None and "2 inputs" in panel.note
 
 
+def _panel_picture(panel: NeuronPanel) -> list[tuple[tuple[str, str], ...]]:
+    """What the panel shows: each line's text and colours."""
+    return [tuple((seg.text, str(seg.style)) for seg in panel.render_line(y))
+            for y in range(panel.content_region.height)]
+
+
+async def test_the_panel_changes_while_a_run_goes_on():
+    """The training thread draws the neurons beside the boundary: the learner sees them move
+    during the run, not only when it stops."""
+    app = MicrogradApp(start_mode="train")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        screen.status.show_speed = False
+        await wait_for(pilot, lambda: screen.built)
+        screen.load_config(LONG)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.step_count >= 5)
+        panel = screen.query_one(NeuronPanel)
+        await pilot.press("ctrl+t")  # shown mid-run: the thread draws it at its next report
+        assert screen.running and panel.display
+        seen: list[tuple[int, object, list]] = []  # (step, maps, picture) while running
+
+        def record() -> bool:
+            if screen.running and panel.maps is not None and (
+                    not seen or panel.maps is not seen[-1][1]):
+                seen.append((screen.step_count, panel.maps, _panel_picture(panel)))
+            return len(seen) >= 2
+
+        await wait_for(pilot, record, timeout=60)
+        assert screen.running  # both were shown before the run stopped
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: not screen.running)
+        (step1, maps1, pic1), (step2, maps2, pic2) = seen[:2]
+        assert step2 > step1
+        assert maps1.layers[0].weights != maps2.layers[0].weights  # newer weights...
+        assert maps1.layers[-1].maps != maps2.layers[-1].maps      # ...what the output computes
+        assert pic1 != pic2                                        # and what the learner sees
+
+
 LONG = TrainConfig(dataset="moons", n_samples=60, hidden=(4,), activation="tanh", loss="bce",
                    l2=0.0, optimizer="sgd", lr=0.05, schedule="constant", steps=100_000, seed=3)
 
