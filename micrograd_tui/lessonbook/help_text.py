@@ -7,8 +7,11 @@ Guided lessons, from the derivative of a function to a trained classifier. Each 
 few short **steps**; page through them with **PgDn** (or Ctrl+N: next) and **PgUp** (back), or
 Page Down / Page Up.
 
-* A step with a program: **Ctrl+O** opens it in the playground, where you can run backward and
-  look at every gradient.
+* A step with a program: **Ctrl+O** opens it in the playground, with the numbers drawn for
+  this attempt. While the step's check is open, it opens in **quiz mode**: the gradients the
+  check asks about show `?` until you work them out there (**F6** gives one up), so the
+  playground is a place to try, not an answer key. Once the check is passed, every gradient
+  is shown.
 * A step with a training setup: **Ctrl+T** opens it in the trainer.
 * A step with a **check**: type your answer (a number; `-3/2` works too) and press **Enter**.
   The answer was computed by the engine from the step's program. After a wrong answer you get

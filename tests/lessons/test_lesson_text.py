@@ -47,3 +47,13 @@ def test_the_measure_sees_a_step_that_is_only_a_heading_and_a_block() -> None:
     told = bare.replace("## Bare\n", "## Told\n\nA leaf is a number we typed in; here is one, "
                                       "on its own.\n")
     assert len(lead_words(parse_text(told).steps[0])) >= MIN_WORDS
+
+
+def test_the_lessons_help_says_what_ctrl_o_shows() -> None:
+    """An open check's program opens in quiz mode (its gradients hidden): the F1 page must
+    not promise every gradient."""
+    from micrograd_tui.lessonbook.help_text import HELP
+
+    text = " ".join(HELP.split())
+    assert "look at every gradient" not in text
+    assert "quiz mode" in text and "Ctrl+O" in text

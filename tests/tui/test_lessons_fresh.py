@@ -125,3 +125,32 @@ async def test_review_replays_a_passed_check_with_new_numbers() -> None:
         await pilot.press("ctrl+n")  # the end of the review
         await pilot.pause()
         assert not title(app).startswith("Review")
+
+
+async def test_review_asks_the_check_passed_longest_ago_first(tmp_path: Path) -> None:
+    """Two checks passed, the later lesson's first: Review follows the times, not the list."""
+    import json
+
+    from micrograd_tui.lessonbook.progress import FILE_NAME, FORMAT, VERSION
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    entry = {"seen": [0], "current": 0}
+    (folder / FILE_NAME).write_text(json.dumps({
+        "format": FORMAT, "version": VERSION, "last": None, "lessons": {
+            "01-derivative": {**entry, "passed": ["1"], "passed_at": {"1": 2000.0}},
+            "04-chain-rule": {**entry, "passed": ["3"], "passed_at": {"3": 1000.0}},
+        }}), encoding="utf-8")
+    app = MicrogradApp(start_mode="lessons")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        app.screen.start_review()
+        await pilot.pause()
+        assert title(app).startswith("Review 1 of 2 · 4. The chain rule by hand · step 4 of 6")
+        for _ in range(10):  # PgDn scrolls a long step first, then goes to the next item
+            await pilot.press("pagedown")
+            await pilot.pause()
+            if not title(app).startswith("Review 1 of 2"):
+                break
+        assert title(app).startswith("Review 2 of 2 · 1. The derivative as a slope · step 3 of 4")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from textual.widgets import Input, Markdown, Static, TextArea
 
 from engine.train import PRESETS
 from micrograd_tui.app import MicrogradApp
+from micrograd_tui.lessonbook.answers import format_number
 from micrograd_tui.lessonbook.progress import ENV_DATA_DIR, FILE_NAME
 from micrograd_tui.lessonbook.screen import LessonsScreen
 from micrograd_tui.training.screen import TrainScreen
@@ -18,6 +20,21 @@ from micrograd_tui.lessonbook.lesson_list import LessonList
 
 FIXTURES = Path(__file__).parent.parent / "lessons" / "fixtures"
 SIZE = (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def seeded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deterministic attempts: the numbers the lessons draw are the same every run."""
+    from micrograd_tui.lessonbook import attempt, screen as lessons_screen, step_keys
+
+    seeds = itertools.count(1)
+    for module in (attempt, step_keys, lessons_screen):
+        monkeypatch.setattr(module, "new_seed", lambda: next(seeds))
+
+
+def right_answer(app: MicrogradApp) -> str:
+    """The answer of the check on screen, for the numbers drawn in this attempt."""
+    return format_number(app.screen.attempt.solution.value)
 
 
 @pytest.fixture
@@ -70,16 +87,17 @@ async def test_lesson_one_answered_wrong_then_right_and_kept_after_restart(data_
         await pilot.pause()
         assert title(app).endswith("step 2 of 4") and "Nudge x by a tiny h" in body(app)
         await answer(pilot, "13")
-        assert "Not quite" in feedback(app) and "f(3.01)" in feedback(app)  # the hint
-        await answer(pilot, "14.03")
-        assert "Correct: slope = 14.03" in feedback(app)
+        assert "Not quite" in feedback(app) and "f(x + 0.01)" in feedback(app)  # the hint
+        slope = right_answer(app)
+        await answer(pilot, slope)
+        assert f"Correct: slope = {slope}" in feedback(app)
         for _ in range(10):  # PgDn scrolls a step longer than the screen, then turns the page
             await pilot.press("pagedown")
             await pilot.pause()
             if not title(app).endswith("step 2 of 4"):
                 break
         assert title(app).endswith("step 3 of 4")
-        await answer(pilot, "-22")
+        await answer(pilot, right_answer(app))
         assert "Correct" in feedback(app)
         await pilot.press("ctrl+n")
         await pilot.pause()
@@ -108,7 +126,7 @@ async def test_hint_then_worked_answer_on_request(data_dir: Path) -> None:
         await pilot.press("f6")
         assert "Hint:" in feedback(app) and "Answer:" not in feedback(app)
         await pilot.press("f6")
-        assert "Answer: the engine computes slope = 14.03." in feedback(app)
+        assert f"Answer: the engine computes slope = {right_answer(app)}." in feedback(app)
         assert not app.screen.query_one(CheckPanel).passed  # seeing it is not passing it
         await answer(pilot, "1")
         await answer(pilot, "2")  # a second wrong answer shows the worked answer too

@@ -17,6 +17,16 @@ def fresh_progress(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "data"))
 
 
+@pytest.fixture(autouse=True)
+def seeded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lessons draw their inputs per attempt: every attempt here has seed 5, so a snapshot
+    shows the same numbers every run."""
+    from micrograd_tui.lessonbook import attempt, screen as lessons_screen, step_keys
+
+    for module in (attempt, step_keys, lessons_screen):
+        monkeypatch.setattr(module, "new_seed", lambda: 5)
+
+
 async def steady(pilot) -> None:
     """The picture a learner sees once things settle: every step text built and revealed,
     and no blinking cursor (its phase depends on timing, not on the app)."""
@@ -87,11 +97,6 @@ def test_a_check_with_drawn_numbers_after_a_diagnosed_answer(snap_compare, monke
                                                              size) -> None:
     """The program shows the numbers drawn, the question repeats them, and a foreseen mistake
     gets its message (the list is hidden at 80 columns, shown at 120)."""
-    from micrograd_tui.lessonbook import screen as lessons_screen, step_keys
-
-    for module in (lessons_screen, step_keys):
-        monkeypatch.setattr(module, "new_seed", lambda: 5)
-
     async def run_before(pilot) -> None:
         await loaded(pilot)
         await pilot.press("ctrl+n")
