@@ -38,6 +38,13 @@ PLOT_SHARE = 0.02
 #: ... and never more often than this (seconds)
 MIN_PLOT_INTERVAL = 0.25
 MIN_VIEW_INTERVAL = 0.5
+#: the model picture (and the neuron panel) may use this share: it changes most while
+#: training, and its mid-run pictures are coarse (:data:`RUN_PICTURE_COARSE`), so a few a
+#: second still leave training >= 0.85 of headless speed (benchmarks/bench_train.py)
+VIEW_SHARE = 0.03
+#: while training the boundary's model is asked at every 2nd column and row (a quarter of
+#: the work), the rest interpolated; the picture when a run stops is exact
+RUN_PICTURE_COARSE = 3
 
 
 # --- messages from the training thread -----------------------------------------------------
@@ -252,7 +259,7 @@ class RedrawPacer:
 
     def update_view_interval(self, draw_cost: float) -> None:
         """Space the model pictures by their cost (computing, plus ``draw_cost`` to draw)."""
-        self.view_interval = max(MIN_VIEW_INTERVAL, (self.view_cost + draw_cost) / PLOT_SHARE)
+        self.view_interval = max(MIN_VIEW_INTERVAL, (self.view_cost + draw_cost) / VIEW_SHARE)
 
     def want_view_soon(self) -> None:
         """A picture is missing (a panel was just shown): the thread makes one at its next

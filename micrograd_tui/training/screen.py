@@ -30,8 +30,8 @@ from .help_text import HELP
 from .inside import InsideKeys
 from .neurons import NeuronPanel
 from .plots import AccuracyPlot, LossPlot, ModelPlot
-from .run import (RedrawPacer, Resume, RunControl, TrainerBuilt, TrainingProgressed,
-                  TrainingStopped, run_steps)
+from .run import (RUN_PICTURE_COARSE, RedrawPacer, Resume, RunControl, TrainerBuilt,
+                  TrainingProgressed, TrainingStopped, run_steps)
 from .status import TrainStatus
 from .styles import SCREEN_CSS
 from .view import ModelView, ViewAxes, compute_view, draw_view, plot_points, view_axes
@@ -291,7 +291,7 @@ class TrainScreen(InsideKeys, FileKeys, Screen):
         pacer = self.pacer
         run_steps(trainer, max_steps, generation=generation, idle=idle, post=self.post_message,
                   cancelled=lambda: stop.is_set() or worker.is_cancelled,
-                  picture=lambda: compute_view(trainer, self._view_axes),
+                  picture=lambda: compute_view(trainer, self._view_axes, RUN_PICTURE_COARSE),
                   picture_interval=lambda: pacer.view_interval,
                   inside=lambda: self.neuron_maps_for(trainer))
 

@@ -128,3 +128,30 @@ def test_the_test_curve_never_hides_the_train_curve():
     assert (200, 100, 0) not in {tuple(c) for c in colours}  # same values: train on top
     legend = text_of(strips[0])
     assert "train" in legend and "test" in legend
+
+
+def test_a_mid_run_picture_is_exact_where_the_model_is_asked_and_close_between():
+    """While training, the boundary asks the model at every 3rd column and row (a ninth of
+    the work) and interpolates; the picture it draws matches the exact one."""
+    from engine.train import PRESETS, Trainer
+    from micrograd_tui.training.run import RUN_PICTURE_COARSE
+    from micrograd_tui.training.view import BoundaryAxes, compute_view
+
+    trainer = Trainer(PRESETS["micrograd-demo"])
+    for _ in zip(range(40), trainer.steps()):
+        pass
+    xs = [-2 + 4 * j / 61 for j in range(62)]
+    ys = [-1.5 + 3 * i / 40 for i in range(41)]
+    axes = BoundaryAxes(xs, ys)
+    exact = compute_view(trainer, axes)
+    coarse = compute_view(trainer, axes, RUN_PICTURE_COARSE)
+    assert coarse.xs == exact.xs and coarse.ys == exact.ys
+    k = RUN_PICTURE_COARSE
+    for i in list(range(0, len(ys), k)) + [len(ys) - 1]:
+        for j in list(range(0, len(xs), k)) + [len(xs) - 1]:
+            assert coarse.grid[i][j] == exact.grid[i][j]
+    cells = [(a, b) for ra, rb in zip(coarse.grid, exact.grid) for a, b in zip(ra, rb)]
+    spread = max(b for _, b in cells) - min(b for _, b in cells)
+    assert max(abs(a - b) for a, b in cells) < 0.1 * spread
+    same_side = sum((a > 0) == (b > 0) for a, b in cells)
+    assert same_side >= 0.97 * len(cells)
