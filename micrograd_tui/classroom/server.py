@@ -24,11 +24,13 @@ from typing import Any
 
 #: where a session's app process puts its tab folder (set by the server for each tab)
 ENV_SESSIONS = "MICROGRAD_TUI_SESSIONS"
+#: "0": the app builds no screen before it is asked for (Train and Lessons after the first frame)
+ENV_WARM = "MICROGRAD_TUI_WARM"
 PAGE = Path(__file__).parent / "page"
 
 
 def sessions_root() -> Path:
-    from ..lessonbook.progress import data_dir
+    from ..data_folder import data_dir
 
     return data_dir() / "classroom"
 
@@ -148,7 +150,7 @@ def _exit_with_server(parent: int) -> None:
 
 def run_session(lessons: str | None) -> int:
     """Make this tab's folder, stay in it, and run the app (textual-serve's driver)."""
-    from ..lessonbook.progress import ENV_DATA_DIR
+    from ..data_folder import ENV_DATA_DIR
     from .sandbox import ENV_SANDBOX
 
     root = Path.cwd()
@@ -159,6 +161,8 @@ def run_session(lessons: str | None) -> int:
     # Ctrl+C in the teacher's terminal reaches the whole process group: Textual's web driver
     # takes SIGINT as "exit the app" (a clean exit), and the server sends each app its quit
     threading.Thread(target=_exit_with_server, args=(os.getppid(),), daemon=True).start()
+    # a class shares the server's cores: no screen is built before its tab asks for it
+    os.environ.setdefault(ENV_WARM, "0")
     app = served_app(lessons)
     app.run()
     return app.return_code or 0
