@@ -35,18 +35,34 @@ Object.defineProperty(Object.prototype, "terminal", {
                                              enumerable: true});
   },
 });
-"""
-
-SCREEN_TEXT = """(() => {
-  const t = (window.__terms || []).find(t => t && t.buffer && t.buffer.active);
-  if (!t) return null;
+window.__term = () => window.__terms.find(t => t && t.buffer && t.buffer.active);
+window.__screen = (t) => {
   const b = t.buffer.active, lines = [];
   for (let y = 0; y < t.rows; y++) {
     const line = b.getLine(b.viewportY + y);
     lines.push(line ? line.translateToString(true) : "");
   }
   return lines.join("\\n");
-})()"""
+};
+// arm a wait for the screen to show (shown=true) or lose `text`: window.__waited resolves to
+// the clock time (ms since 1970) of the first terminal write after which it does, or null
+// after `ms`; the screen is read only when the terminal has parsed new output
+window.__armWait = (text, shown, ms) => {
+  const t = window.__term();
+  if (!t || window.__screen(t).includes(text) === shown) return false;
+  window.__waited = new Promise(resolve => {
+    const done = (when) => { sub.dispose(); clearTimeout(timer); resolve(when); };
+    const sub = t.onWriteParsed(() => {
+      if (window.__screen(t).includes(text) === shown)
+        done(performance.timeOrigin + performance.now());
+    });
+    const timer = setTimeout(() => done(null), ms);
+  });
+  return true;
+};
+"""
+
+SCREEN_TEXT = "(() => { const t = window.__term(); return t ? window.__screen(t) : null; })()"
 
 FOCUS = """(() => { const t = (window.__terms || []).find(t => t && t.focus);
   if (t) t.focus(); return !!t; })()"""
@@ -80,7 +96,9 @@ class Browser:
     async def __aenter__(self) -> "Browser":
         import aiohttp
 
-        self._profile = tempfile.TemporaryDirectory(prefix="mg-chromium-")
+        # Chromium's helper processes may still write to the profile as it is removed
+        self._profile = tempfile.TemporaryDirectory(prefix="mg-chromium-",
+                                                    ignore_cleanup_errors=True)
         self.process = subprocess.Popen(
             [self.executable, *FLAGS, f"--user-data-dir={self._profile.name}", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -125,14 +143,14 @@ class Browser:
                     future.set_result(data.get("result", {}))
 
     async def send(self, method: str, params: dict | None = None,
-                   session: str | None = None) -> dict:
+                   session: str | None = None, timeout: float = 30) -> dict:
         n = next(self._ids)
         message: dict[str, Any] = {"id": n, "method": method, "params": params or {}}
         if session is not None:
             message["sessionId"] = session
         future = self._waiting[n] = asyncio.get_running_loop().create_future()
         await self._ws.send_str(json.dumps(message))
-        return await asyncio.wait_for(future, 30)
+        return await asyncio.wait_for(future, timeout)
 
     async def new_page(self) -> "Page":
         target = await self.send("Target.createTarget", {"url": "about:blank"})
@@ -140,6 +158,9 @@ class Browser:
                                    {"targetId": target["targetId"], "flatten": True})
         page = Page(self, attached["sessionId"])
         await page.send("Page.enable")
+        # each page keeps its focus as if it were the window of a browser of its own (a
+        # learner's): without this, opening a page takes the focus from the one before
+        await page.send("Emulation.setFocusEmulationEnabled", {"enabled": True})
         await page.send("Page.addScriptToEvaluateOnNewDocument", {"source": CAPTURE_TERMINAL})
         return page
 
@@ -155,8 +176,9 @@ class Page:
         self.browser = browser
         self.session = session
 
-    async def send(self, method: str, params: dict | None = None) -> dict:
-        return await self.browser.send(method, params, self.session)
+    async def send(self, method: str, params: dict | None = None,
+                   timeout: float = 30) -> dict:
+        return await self.browser.send(method, params, self.session, timeout)
 
     async def goto(self, url: str) -> None:
         await self.send("Page.navigate", {"url": url})
@@ -180,9 +202,34 @@ class Page:
             await asyncio.sleep(0.05)
         raise CDPError(f"the page never showed {text!r}; it shows:\n{screen}")
 
-    async def press(self, key: str) -> None:
-        """``ctrl+b``, ``f4``, ``enter``...: a key down and up in the terminal."""
-        await self.evaluate(FOCUS)
+    async def answer(self, key: str, text: str, shown: bool = True,
+                     timeout: float = 60.0) -> float:
+        """Press ``key`` and wait until the screen shows ``text`` (or, ``shown=False``, no
+        longer shows it); the seconds from the key sent to the terminal output that did it.
+
+        The page itself watches the terminal's output (no polling from here), so measuring
+        costs the browser next to nothing."""
+        if not await self.evaluate(f"window.__armWait({json.dumps(text)}, {json.dumps(shown)}, "
+                                   f"{int(timeout * 1000)})"):
+            raise CDPError(f"cannot wait for {text!r} {'to show' if shown else 'to go'}: the "
+                           "page has no terminal, or the screen is like that already")
+        sent = time.time()
+        await self.press(key)
+        result = await self.send("Runtime.evaluate", {"expression": "window.__waited",
+                                                      "awaitPromise": True,
+                                                      "returnByValue": True},
+                                 timeout=timeout + 10)
+        when = result.get("result", {}).get("value")
+        if when is None:
+            raise CDPError(f"{key}: the screen did not {'show' if shown else 'lose'} {text!r} "
+                           f"within {timeout} s")
+        return when / 1000 - sent
+
+    async def press(self, key: str, focus: bool = True) -> None:
+        """``ctrl+b``, ``f4``, ``enter``...: a key down and up in the terminal (focused first,
+        as a click into it would; ``focus=False``: wherever the page's focus is)."""
+        if focus:
+            await self.evaluate(FOCUS)
         *mods, name = key.lower().split("+")
         modifiers = 2 if "ctrl" in mods else 0
         if name in KEYS:

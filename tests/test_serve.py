@@ -85,3 +85,27 @@ def test_a_port_in_use_is_named(tmp_path):
                               env=os.environ | {"MICROGRAD_TUI_DATA_DIR": str(tmp_path)})
     assert done.returncode == 1
     assert f"127.0.0.1:{port}" in done.stderr and "cannot serve" in done.stderr
+
+
+def test_a_served_app_starts_focused_and_then_follows_the_page(tmp_path):
+    """Textual's web driver says "not focused" as the app starts; the page focuses the terminal
+    as soon as the app shows, so the app keeps its focus (the editor its cursor) through that
+    first word, and follows every later one (the learner leaving the page and coming back)."""
+    from textual import events
+
+    from micrograd_tui.classroom.server import served_app
+
+    async def focus_after(*said: events.Event) -> tuple[bool, bool]:
+        app = served_app(None)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            for event in said:
+                app.post_message(event)
+                await pilot.pause()
+            return app.app_focus, app.screen.focused is not None
+
+    start = events.AppBlur()  # the driver's, at start
+    assert asyncio.run(focus_after(start)) == (True, True)
+    assert asyncio.run(focus_after(events.AppBlur(), events.AppBlur())) == (False, False)
+    assert asyncio.run(focus_after(events.AppBlur(), events.AppBlur(), events.AppFocus())) \
+        == (True, True)

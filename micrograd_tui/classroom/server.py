@@ -19,16 +19,18 @@ import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 #: where a session's app process puts its tab folder (set by the server for each tab)
 ENV_SESSIONS = "MICROGRAD_TUI_SESSIONS"
+#: "0": the app builds no screen before it is asked for (Train and Lessons after the first frame)
+ENV_WARM = "MICROGRAD_TUI_WARM"
 PAGE = Path(__file__).parent / "page"
 
 
 def sessions_root() -> Path:
-    from ..lessonbook.progress import data_dir
+    from ..data_folder import data_dir
 
     return data_dir() / "classroom"
 
@@ -148,7 +150,7 @@ def _exit_with_server(parent: int) -> None:
 
 def run_session(lessons: str | None) -> int:
     """Make this tab's folder, stay in it, and run the app (textual-serve's driver)."""
-    from ..lessonbook.progress import ENV_DATA_DIR
+    from ..data_folder import ENV_DATA_DIR
     from .sandbox import ENV_SANDBOX
 
     root = Path.cwd()
@@ -159,11 +161,43 @@ def run_session(lessons: str | None) -> int:
     # Ctrl+C in the teacher's terminal reaches the whole process group: Textual's web driver
     # takes SIGINT as "exit the app" (a clean exit), and the server sends each app its quit
     threading.Thread(target=_exit_with_server, args=(os.getppid(),), daemon=True).start()
-    from ..app import MicrogradApp
-
-    app = MicrogradApp(lessons_dir=lessons)
+    # a class shares the server's cores: no screen is built before its tab asks for it
+    os.environ.setdefault(ENV_WARM, "0")
+    app = served_app(lessons)
     app.run()
     return app.return_code or 0
+
+
+def served_app(lessons: str | None) -> Any:
+    """The app for one tab: :class:`~micrograd_tui.app.MicrogradApp`, focused from the start."""
+    import inspect
+
+    from textual import events
+
+    from ..app import MicrogradApp
+
+    class ServedApp(MicrogradApp):
+        """Textual's web driver tells an app at start that the page has no focus; our page
+        focuses the terminal as soon as the app shows, and that focus may reach the app first.
+        The app then stayed unfocused until the learner's first key, which paid for restyling
+        every widget and rebuilding the footer (with ten tabs on two cores, every tab's first
+        key took 2-3 s, the others under 0.8 s). So that first blur is let go: the app starts
+        focused, as in a terminal; later blurs and focuses (leaving the page, coming back)
+        count."""
+
+        # Textual finds a relative CSS_PATH beside the file that defines the class (this one):
+        # the app's stylesheets are beside app.py
+        CSS_PATH = [Path(inspect.getfile(MicrogradApp)).parent / path for path in (
+            [MicrogradApp.CSS_PATH] if isinstance(MicrogradApp.CSS_PATH, (str, PurePath))
+            else MicrogradApp.CSS_PATH or [])]
+        _start_blur_skipped = False
+
+        def on_app_blur(self, event: events.AppBlur) -> None:
+            if not self._start_blur_skipped:
+                self._start_blur_skipped = True
+                event.prevent_default()
+
+    return ServedApp(lessons_dir=lessons)
 
 
 def main(argv: list[str] | None = None) -> int:
