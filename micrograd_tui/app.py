@@ -101,11 +101,8 @@ class MicrogradApp(App[None]):
         if self._ending():
             return
         for mode in WARM_MODES:
-            try:
-                self.get_screen_stack(mode)
-                continue  # shown already (or warmed)
-            except KeyError:  # Textual's word for "not built yet"
-                pass
+            if self._built(mode):  # shown already (or warmed)
+                continue
             screen = self._build_mode(mode)
             self.warmed.append(mode)
             self.set_timer(0.1, lambda: self._lay_out_warm(screen))
@@ -119,13 +116,17 @@ class MicrogradApp(App[None]):
             return True
         return not self.is_running
 
+    def _built(self, mode: str) -> bool:
+        try:
+            return bool(self.get_screen_stack(mode))
+        except KeyError:  # Textual's word for "not built yet"
+            return False
+
     def _build_mode(self, mode: str) -> Screen:
         """``mode``'s base screen, built (composed and mounted) but not shown if it was not
         built yet."""
-        try:
+        if self._built(mode):
             return self.get_screen_stack(mode)[0]
-        except KeyError:  # Textual's word for "not built yet"
-            pass
         # Textual builds a mode's screen on its first switch_mode; _init_mode is that step
         # without showing it (pinned Textual 8.2; tests/tui/test_warm_screens.py)
         self._init_mode(mode)
@@ -203,8 +204,7 @@ class MicrogradApp(App[None]):
     def _use_op(self, message: UseOp) -> None:
         """A lesson accepted the learner's operation: the playground's programs may call it
         (the playground is built, not shown, if it was not yet)."""
-        self._build_mode("playground")
-        screen = self.get_screen_stack("playground")[0]
+        screen = self._build_mode("playground")
         if isinstance(screen, PlaygroundScreen):
             screen.add_user_op(message.op)
 

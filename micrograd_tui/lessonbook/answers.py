@@ -314,6 +314,12 @@ def grads_asked(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def values_asked(text: str) -> list[str]:
+    """The names whose values alone answer an answer expression (``L``, ``-e.data``), which
+    a program's graph would show; empty when it needs a grad (quiz mode hides those)."""
+    return [] if grads_asked(text) else sorted(names_used(text))
+
+
 def _answer(check: CheckBlock, names: Mapping[str, object]) -> float:
     line = check.key_line("answer")
     try:

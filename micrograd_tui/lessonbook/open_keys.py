@@ -12,12 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..messages import OpenProgram, OpenTrainSetup, UseOp
 from .answer_box import WORKED, CheckPanel
-from .answers import grads_asked, names_used
+from .answers import grads_asked, values_asked
 from .op_exercise import OpExercise, learner_op, try_program
 
 if TYPE_CHECKING:
-    from engine.user_ops import UserOp
-
     from .model import Lesson, Step
     from .progress import ProgressStore
 
@@ -39,30 +37,28 @@ class OpenKeys:
         def notify(self, message: str, *, title: str = "", severity: Any = "information",
                    timeout: float | None = None) -> None: ...
 
-    _learner_ops: dict[str, tuple[OpExercise, UserOp]] | None = None
+    _op_programs: dict[str, str] | None = None
 
     @property
-    def learner_ops(self) -> dict[str, tuple[OpExercise, UserOp]]:
-        """The op exercises answered right in this session, by operation name."""
-        if self._learner_ops is None:
-            self._learner_ops = {}
-        return self._learner_ops
+    def op_programs(self) -> dict[str, str]:
+        """For each op exercise answered right in this session (by operation name): a
+        program that calls the learner's operation (what Ctrl+O opens on its step)."""
+        if self._op_programs is None:
+            self._op_programs = {}
+        return self._op_programs
 
     def op_answered(self, exercise: OpExercise, typed: str) -> None:
         """``typed`` was graded right: the operation, with that derivative, is the learner's."""
         op = learner_op(exercise, typed)
         if op is not None:
-            self.learner_ops[exercise.op_name] = (exercise, op)
+            self.op_programs[exercise.op_name] = try_program(exercise, op)
             self.post_message(UseOp(op))
             self.refresh_bindings()
 
     def op_to_try(self, step: Step | None) -> str | None:
         """On an op exercise's step once it is answered: a program calling the operation."""
         check = step.check if step is not None else None
-        if isinstance(check, OpExercise) and check.op_name in self.learner_ops:
-            exercise, op = self.learner_ops[check.op_name]
-            return try_program(exercise, op)
-        return None
+        return self.op_programs.get(check.op_name) if isinstance(check, OpExercise) else None
 
     def answer_on_graph(self, step: Step) -> list[str]:
         """The names whose values answer the step's open check outright: opening its
@@ -74,9 +70,9 @@ class OpenKeys:
         if self.progress is not None and check.id in self.progress.lesson(self.lesson.key).passed:
             return []
         panel = self.query_one(CheckPanel)
-        if panel.passed or panel.level >= WORKED or grads_asked(check.answer):
+        if panel.passed or panel.level >= WORKED:
             return []
-        return sorted(names_used(check.answer))
+        return values_asked(check.answer)
 
     def action_open_program(self) -> None:
         step = self.step

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .answers import format_number, grads_asked, names_used
+from .answers import format_number, values_asked
 from .model import CheckBlock, FitBlock, ProgramBlock, Step, TrainBlock
 from .op_exercise import OpExercise, op_markdown
 
@@ -34,8 +34,7 @@ def open_program_hint(step: Step) -> str:
     """How Ctrl+O works here: at once, or, when the check asks for a value the program's
     graph would show, once the check is answered."""
     check = step.check
-    if check is not None and not isinstance(check, OpExercise) \
-            and not grads_asked(check.answer) and names_used(check.answer):
+    if check is not None and not isinstance(check, OpExercise) and values_asked(check.answer):
         return OPEN_AFTER_CHECK_HINT
     return OPEN_PROGRAM_HINT
 
