@@ -18,18 +18,18 @@ The ``micrograd-demo`` preset is karpathy/micrograd's demo notebook: the model i
 from __future__ import annotations
 
 import dataclasses
-import math
 import random
 from dataclasses import dataclass, field
 from threading import Lock
 from time import perf_counter
 from typing import Any, Callable, Iterator, Sequence
 
-from .columnar import BatchPath, _mul_add
+from .columnar import BatchPath
 from .data import Dataset, make_dataset, train_test_split
 from .errors import NumericError
 from .losses import LOSSES, accuracy, loss_value
-from .nn import ACTIVATIONS, MLP
+from .float_forward import layer_columns
+from .nn import MLP
 from .optim import Optimizer, make_optimizer
 from .train_config import MAX_LAYERS, MAX_WIDTH, PRESETS, TrainConfig, _is_int, config_from, \
     parse_hidden
@@ -58,64 +58,6 @@ class StepEvent:
     test_loss: float | None = None
     test_accuracy: float | None = None
     seconds: float = field(default=0.0, compare=False)
-
-
-# float versions of the activations, for predictions without a graph: each operation's own
-# forward (relu is also inlined in layer_columns, a fast path that
-# tests/engine/test_ops.py::test_trainer_float_forward_equals_the_graph keeps equal)
-_FLOAT_ACT: dict[str, Callable[[float], float] | None] = {
-    name: (op.forward if op is not None else None) for name, op in ACTIVATIONS.items()}
-
-
-def layer_columns(model: MLP, points: Sequence[Sequence[float]], layers: int | None = None,
-                  *, checked: bool = True) -> list[list[list[float]]]:
-    """Every layer's outputs over many points: ``out[l][k][i]`` is neuron ``k`` of layer ``l``
-    at ``points[i]`` (only the first ``layers`` layers if given).
-
-    Floats, column by column over the points, a neuron's inputs added eight at a time (the
-    graph's order of operations, hence its numbers: :func:`~engine.columnar._mul_add`).
-    ``checked``: a neuron whose sum is not a finite float raises :class:`NumericError`, as
-    the graph would; unchecked (for pictures), it goes on, an activation that overflows
-    giving an infinity of the sum's sign.
-    """
-    n = len(points)
-    nin = model.nin
-    cols = [[float(p[j]) for p in points] for j in range(nin)]
-    isfinite = math.isfinite
-    out: list[list[list[float]]] = []
-    for layer in model.layers[:layers]:
-        acts = []
-        for neuron in layer.neurons:
-            acc = _mul_add([neuron.b.data] * n, [w.data for w in neuron.w], cols)
-            if checked and not all(map(isfinite, acc)):
-                raise NumericError("neuron", (), "a neuron's output is too large for a float "
-                                   "(overflow): the model's weights are too large")
-            act = neuron.activation
-            if act == "relu":
-                acc = [a if a > 0.0 else 0.0 for a in acc]
-            else:
-                f = _FLOAT_ACT[act]
-                if f is not None:  # None: linear
-                    acc = _apply(f, acc, checked)
-            acts.append(acc)
-        out.append(acts)
-        cols = acts
-    return out
-
-
-def _apply(f: Callable[[float], float], acc: list[float], checked: bool) -> list[float]:
-    try:
-        return list(map(f, acc))
-    except (OverflowError, ValueError):
-        if checked:
-            raise
-    out = []
-    for a in acc:
-        try:
-            out.append(f(a))
-        except (OverflowError, ValueError):
-            out.append(math.copysign(math.inf, a))
-    return out
 
 
 class Trainer:
@@ -153,6 +95,40 @@ class Trainer:
         self._batch_rng = random.Random(f"batches:{cfg.seed}")
         self.history = []
         self.step_count = 0
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a copy (pickle, deepcopy) takes everything but the lock, and no step is under way
+        state = self.__dict__.copy()
+        del state["_settings_lock"]
+        state["_stepping"] = False
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._settings_lock = Lock()
+
+    def adopt(self, other: Trainer) -> None:
+        """Take over the state of ``other``, a copy of this trainer that trained elsewhere
+        (:mod:`engine.train_process` trains a pickled copy in another process): its model,
+        optimizer, batch order, history and settings.  A live change asked of this trainer
+        meanwhile and not yet applied (:meth:`update`) still applies at its next step."""
+        state = other.__getstate__()
+        with self._settings_lock:
+            state["_pending"] = self._pending
+            self.__dict__.update(state)
+
+    def weights(self) -> list[float]:
+        """The parameters' values, in :meth:`MLP.parameters` order."""
+        return [p.data for p in self._params]
+
+    def set_weights(self, weights: Sequence[float]) -> None:
+        """Set the parameters' values (as :meth:`weights` gives them), e.g. to draw the model
+        of a copy that trains in another process."""
+        if len(weights) != len(self._params):
+            raise ValueError(f"weights: the model has {len(self._params)} parameters, "
+                             f"not {len(weights)}")
+        for p, w in zip(self._params, weights):
+            p.data = w
 
     @property
     def model(self) -> MLP:

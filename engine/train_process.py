@@ -1,0 +1,281 @@
+"""Training in a process of its own, so that whatever draws meanwhile takes no time from it.
+
+A Python process runs one thread at a time, so an app that draws pictures while a thread
+trains slows the training by what the drawing costs.  :class:`TrainProcess` keeps a worker
+process: a new interpreter (``python -I``: no current folder, no ``PYTHON*`` variables, so a
+learner's own ``engine.py`` cannot stand in for this package) that imports only the engine
+and talks over a socket pair; nothing of the parent's threads, state or main module comes
+along (``multiprocessing``'s ``spawn`` would run the parent's main script again).  A run sends
+it a pickled copy of the trainer; the worker steps the copy, reports every
+``interval`` seconds (:class:`Progress`: the new events and the current weights), takes
+``stop`` and live settings between two steps, and when the run ends sends the trainer's whole
+state back (:class:`Finished`), for :meth:`Trainer.adopt <engine.train.Trainer.adopt>`.
+The same code steps the same state, so the numbers are those of training in place.
+
+    process = TrainProcess()
+    run = process.begin(trainer, max_steps=None)
+    while not isinstance(report := run.receive(0.05), Finished):
+        ...                      # a Progress, or None if nothing came within 0.05 s
+    trainer.adopt(report.state)
+    process.close()
+
+If the worker dies (killed, out of memory), :meth:`ProcessRun.receive` says so in a
+``Finished`` whose state is the trainer as the run began: the run's steps are lost, nothing
+else.  Pickles travel only between this process and the worker it started.
+"""
+
+from __future__ import annotations
+
+import pickle
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+from .train import StepEvent, Trainer
+
+__all__ = ["Finished", "ProcessRun", "Progress", "TrainProcess"]
+
+#: seconds between two progress reports of a run (each carries the weights: a few hundred
+#: floats, microseconds to send)
+REPORT_INTERVAL = 0.02
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Steps were done: ``events`` since the last report, and the weights after the last;
+    ``updated_at``: the step counts at which live settings sent meanwhile took effect (each
+    applies from the step with that index on)."""
+
+    step_count: int
+    events: list[StepEvent]
+    weights: list[float]
+    updated_at: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The run ended: ``reason`` is "done", "paused" or "failed" (``error`` says why);
+    ``state`` is the trainer as the run left it; ``cpu_seconds`` the worker's CPU time."""
+
+    reason: str
+    error: str | None
+    state: Trainer
+    cpu_seconds: float
+
+
+class TrainProcess:
+    """A worker process that trains copies of trainers, one run at a time."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[bytes] | None = None
+        self._conn: Connection | None = None
+        self._busy = Lock()  # held by the current run until its Finished is received
+
+    @property
+    def alive(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def start(self) -> None:
+        """Start the worker if it is not running (a fraction of a second: a new interpreter
+        imports the engine); :meth:`begin` does it when needed."""
+        if self.alive:
+            return
+        self._drop()
+        ours, theirs = socket.socketpair()
+        home = str(Path(__file__).resolve().parent.parent)  # the folder that holds engine/
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-I", "-c", _WORKER_MAIN, home, str(theirs.fileno())],
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, close_fds=True)
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        self._process, self._conn = process, Connection(ours.detach())
+
+    def begin(self, trainer: Trainer, max_steps: int | None,
+              interval: float = REPORT_INTERVAL) -> ProcessRun:
+        """Send ``trainer`` to the worker and start up to ``max_steps`` steps (None: to the
+        end).  Waits while another run of this process is finishing; raises ``OSError`` if
+        the worker cannot be started or reached."""
+        self._busy.acquire()
+        try:
+            blob = pickle.dumps(trainer, protocol=pickle.HIGHEST_PROTOCOL)
+            self.start()
+            assert self._conn is not None
+            self._conn.send(("run", blob, max_steps, interval))
+        except BaseException:
+            self._busy.release()
+            raise
+        return ProcessRun(self, self._conn, blob, trainer.step_count)
+
+    def close(self) -> None:
+        """Stop the worker (a run under way ends there, as if the worker had died)."""
+        process = self._process
+        if process is None:
+            return
+        if self._conn is not None:
+            try:
+                self._conn.send(("quit",))
+            except OSError:
+                pass
+        try:
+            process.wait(0.2)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(1.0)
+        self._drop()
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        self._process, self._conn = None, None
+
+    def _exit_code(self) -> int | None:
+        process = self._process
+        if process is None:
+            return None
+        try:
+            return process.wait(0.5)
+        except subprocess.TimeoutExpired:
+            return None
+
+
+class ProcessRun:
+    """One run in the worker: receive its reports, ask it to stop or change settings."""
+
+    def __init__(self, owner: TrainProcess, conn: Connection, start_state: bytes,
+                 start_count: int) -> None:
+        self._owner = owner
+        self._conn = conn
+        self._start_state = start_state
+        self.start_count = start_count
+        self.finished = False
+        self._stop_sent = False
+
+    def receive(self, timeout: float) -> Progress | Finished | None:
+        """The next report, waiting up to ``timeout`` seconds (None: nothing came)."""
+        if self.finished:
+            raise RuntimeError("this run has finished")
+        try:
+            if not self._conn.poll(timeout):
+                return None
+            message = self._conn.recv()
+        except (EOFError, OSError):
+            return self._died()
+        if isinstance(message, Progress):
+            return message
+        _, reason, error, state, cpu = message
+        self._end()
+        return Finished(reason, error, pickle.loads(state), cpu)
+
+    def stop(self) -> None:
+        """Ask the worker to stop after its current step (once; later calls do nothing)."""
+        if not self._stop_sent and not self.finished:
+            self._stop_sent = True
+            self._send(("stop",))
+
+    def update(self, **settings: Any) -> None:
+        """Live settings (:meth:`Trainer.update`) for the worker's next step."""
+        if not self.finished:
+            self._send(("update", settings))
+
+    def abandon(self, why: str) -> Finished:
+        """Give the run up (the caller met an error of its own): the worker is stopped and
+        the trainer is as the run began."""
+        self._owner.close()
+        return self._died(why)
+
+    def _send(self, message: tuple[Any, ...]) -> None:
+        try:
+            self._conn.send(message)
+        except OSError:
+            pass  # the worker is gone: receive() says so
+
+    def _died(self, why: str | None = None) -> Finished:
+        if why is None:
+            code = self._owner._exit_code()
+            self._owner._drop()
+            why = ("the training process ended unexpectedly "
+                   f"({f'exit code {code}' if code is not None else 'no exit code'})")
+        self._end()
+        return Finished("failed", f"{why}; this run's steps are lost, the model is back at "
+                        f"step {self.start_count}", pickle.loads(self._start_state), 0.0)
+
+    def _end(self) -> None:
+        if not self.finished:
+            self.finished = True
+            self._owner._busy.release()
+
+
+# --- the worker ---------------------------------------------------------------------------
+
+#: the worker's command line (``python -I -c _WORKER_MAIN <folder of engine/> <socket fd>``)
+_WORKER_MAIN = ("import sys; sys.path.insert(0, sys.argv[1]); "
+                "from engine.train_process import _serve_fd; _serve_fd(int(sys.argv[2]))")
+
+
+def _serve_fd(fd: int) -> None:
+    _serve(Connection(fd))
+
+
+def _serve(conn: Connection) -> None:
+    """The worker's loop: one run after another until "quit" or the parent goes away."""
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job[0] == "quit":
+            return
+        if job[0] == "run" and _run(conn, *job[1:]):
+            return
+        # "stop" or "update" for a run that has already ended: nothing to do
+
+
+def _run(conn: Connection, blob: bytes, max_steps: int | None, interval: float) -> bool:
+    """One run; True if the parent asked the worker to quit (or is gone)."""
+    trainer: Trainer = pickle.loads(blob)
+    cpu = time.process_time()
+    reason, error = "paused", None
+    sent = trainer.step_count
+    last = time.perf_counter()
+    stopping = quitting = False
+    updated_at: list[int] = []
+    try:
+        for _ in trainer.steps(max_steps):
+            while conn.poll():
+                command = conn.recv()
+                if command[0] in ("stop", "quit"):
+                    stopping = True
+                    quitting = quitting or command[0] == "quit"
+                elif command[0] == "update":
+                    trainer.update(**command[1])
+                    updated_at.append(trainer.step_count)
+            if stopping:
+                break
+            now = time.perf_counter()
+            if now - last >= interval:
+                conn.send(Progress(trainer.step_count, trainer.history[sent:], trainer.weights(),
+                                   tuple(updated_at)))
+                sent, last = trainer.step_count, now
+                updated_at.clear()
+        else:
+            reason = "done" if trainer.done else "paused"
+    except (EOFError, OSError):
+        return True  # the parent is gone
+    except Exception as e:  # a numeric overflow, a bad setting: reported, never raised
+        reason, error = "failed", str(e) or type(e).__name__
+    state = pickle.dumps(trainer, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        conn.send(("finished", reason, error, state, time.process_time() - cpu))
+    except OSError:
+        return True
+    return quitting
