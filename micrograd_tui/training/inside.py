@@ -121,5 +121,6 @@ class InsideKeys:
             t.set_steps(new.steps)  # keeps weights and optimizer state
         if live:
             t.update(**live)
+            self.run_control.forward_live(live)
         if self.run_control.free:
             self._show_status("done" if t.done else "paused" if t.step_count else "ready")

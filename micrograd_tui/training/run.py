@@ -1,8 +1,14 @@
 """A training run in a thread, and the Train screen's bookkeeping around it.
 
-The trainer runs in a thread worker (:func:`run_steps` is its body) and posts throttled
-progress messages (at most ``MESSAGE_RATE`` a second, each superseding the one still queued);
-the screen reads the trainer's history on the UI thread to draw.  Every run gets a
+A run of more than one step trains in a worker process (:mod:`engine.train_process`), so the
+app's drawing takes nothing from it: a thread worker (:func:`run_in_process` is its body)
+sends the trainer there, copies the reports back into the screen's trainer (events, weights)
+and draws the model picture from them; the screen's trainer adopts the worker's state when the
+run ends.  Without a worker process (it could not start, or ``MICROGRAD_TUI_TRAIN_PROCESS=0``)
+and for single steps the trainer steps in the thread worker itself (:func:`run_steps`).
+Either way the thread posts throttled progress messages (at most ``MESSAGE_RATE`` a second
+plus the pictures, each superseding the one still queued); the screen reads the trainer's
+history on the UI thread to draw.  Every run gets a
 *generation* number (:class:`RunControl`): starting over (reset, new settings, a loaded
 config) makes a new trainer and a new generation, and messages from an older run are
 ignored, so a thread never shares a trainer with the next one.  :class:`RedrawPacer` spaces
@@ -13,14 +19,18 @@ No widgets here: the thread touches only the trainer it was given and ``post``.
 
 from __future__ import annotations
 
+import os
+import pickle
 import time
 from dataclasses import dataclass
+from queue import Empty, SimpleQueue
 from threading import Event
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from textual.message import Message
 
 from engine.train import StepEvent, Trainer
+from engine.train_process import Finished, TrainProcess
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -42,9 +52,21 @@ MIN_VIEW_INTERVAL = 0.5
 #: training, and its mid-run pictures are coarse (:data:`RUN_PICTURE_COARSE`), so a few a
 #: second still leave training >= 0.85 of headless speed (benchmarks/bench_train.py)
 VIEW_SHARE = 0.03
-#: while training the boundary's model is asked at every 2nd column and row (a quarter of
+#: while training the boundary's model is asked at every 3rd column and row (a ninth of
 #: the work), the rest interpolated; the picture when a run stops is exact
 RUN_PICTURE_COARSE = 3
+#: when training runs in a worker process, drawing takes nothing from it: the pictures may
+#: use this share of the app's own time, at most one every MIN_PROCESS_VIEW_INTERVAL seconds
+PROCESS_VIEW_SHARE = 0.6
+MIN_PROCESS_VIEW_INTERVAL = 0.05
+PROCESS_PLOT_SHARE = 0.1
+#: ``MICROGRAD_TUI_TRAIN_PROCESS=0``: train in a thread of the app's process instead
+PROCESS_ENV = "MICROGRAD_TUI_TRAIN_PROCESS"
+
+
+def process_wanted() -> bool:
+    """Train in a worker process (unless the environment says not to)?"""
+    return os.environ.get(PROCESS_ENV, "1").strip() != "0"
 
 
 # --- messages from the training thread -----------------------------------------------------
@@ -78,8 +100,17 @@ class TrainingStopped(Message):
     speed: float | None
     seconds: float
     error: str | None = None
-    cpu_seconds: float = 0.0       # CPU time of the training thread
-    process_seconds: float = 0.0   # CPU time of the whole process (all threads)
+    cpu_seconds: float = 0.0       # CPU time of the training (thread or worker process)
+    process_seconds: float = 0.0   # CPU time of the app's process and the worker
+    #: the trainer as the worker process left it, for the screen's trainer to adopt
+    state: Trainer | None = None
+
+
+@dataclass
+class ProcessUnavailable(Message):
+    """The worker process could not start: training goes on in the app's own process."""
+
+    error: str
 
 
 @dataclass
@@ -143,6 +174,85 @@ def run_steps(trainer: Trainer, max_steps: int | None, *, generation: int, idle:
                              time.process_time() - process_start))
 
 
+def run_in_process(process: TrainProcess, trainer: Trainer, max_steps: int | None, *,
+                   generation: int, idle: Event, post: Callable[[Message], object],
+                   cancelled: Callable[[], bool],
+                   picture: Callable[[], ModelView | None],
+                   picture_interval: Callable[[], float],
+                   inside: Callable[[], NeuronMaps | None] = lambda: None,
+                   live: SimpleQueue | None = None,
+                   updated: Callable[[int], object] = lambda step: None) -> bool:
+    """:func:`run_steps`, with the steps done by ``process``: the same messages, and the
+    final state in :class:`TrainingStopped` (``state``).  While the run goes on, ``trainer``
+    gets each report's events, step count and weights (the pictures are drawn from it), and
+    live settings put on ``live`` are passed on; ``updated(step)`` is told where each took
+    effect.  False (nothing done) if the worker cannot be started or reached, or the
+    trainer cannot be copied: the caller then trains in its own thread.
+    """
+    start = time.perf_counter()
+    process_start = time.process_time()
+    start_count = trainer.step_count
+    try:
+        run = process.begin(trainer, max_steps)
+    except OSError as e:
+        post(ProcessUnavailable(str(e) or type(e).__name__))
+        return False
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return False  # this trainer cannot be copied (something in it is not picklable)
+    interval = 1.0 / MESSAGE_RATE
+    last_post = last_view = start
+    finished: Finished | None = None
+    try:
+        while finished is None:
+            if cancelled():
+                run.stop()
+            while live is not None:
+                try:
+                    run.update(**live.get_nowait())
+                except Empty:
+                    break
+            report = run.receive(0.02)
+            if report is None:
+                continue
+            if isinstance(report, Finished):
+                finished = report
+                break
+            trainer.history.extend(report.events)
+            trainer.step_count = report.step_count
+            trainer.set_weights(report.weights)
+            for step in report.updated_at:
+                updated(step)
+            now = time.perf_counter()
+            view_due = now - last_view >= picture_interval()
+            if not view_due and now - last_post < interval:
+                continue
+            view, view_cost, maps = None, 0.0, None
+            if view_due:
+                cpu = time.thread_time()
+                view = picture()
+                maps = inside()
+                view_cost = time.thread_time() - cpu
+                last_view = now = time.perf_counter()
+            done = trainer.step_count - start_count
+            post(TrainingProgressed(generation, trainer.step_count, trainer.history[-1],
+                                    done / (now - start), view, view_cost, maps))
+            last_post = now
+    except Exception as e:  # a bug of ours while copying or drawing: end the run cleanly
+        finished = run.abandon(f"the run was stopped: {e or type(e).__name__}")
+    finally:
+        if finished is None:  # cancelled from outside (BaseException): give the run up
+            finished = run.abandon("the run was stopped")
+        seconds = time.perf_counter() - start
+        done = finished.state.step_count - start_count
+        idle.set()
+        post(TrainingStopped(generation, finished.state.step_count, finished.reason,
+                             done / seconds if seconds > 0 and done else None, seconds,
+                             finished.error, finished.cpu_seconds,
+                             time.process_time() - process_start + finished.cpu_seconds,
+                             state=finished.state))
+    return True
+
+
 # --- run, pause, step, reset: who may use the trainer ---------------------------------------
 
 @dataclass(frozen=True)
@@ -175,6 +285,8 @@ class RunControl:
         self.resume: Resume | None = None  # start again once stopped
         self.worker: Worker | None = None
         self._after_stop: list[Callable[[], None]] = []
+        #: live settings for the current run's worker process (its thread passes them on)
+        self.live: SimpleQueue[dict[str, Any]] = SimpleQueue()
 
     @property
     def free(self) -> bool:
@@ -207,6 +319,7 @@ class RunControl:
         self.pausing = False
         self.idle = Event()
         self.stop = Event()
+        self.live = SimpleQueue()
         return self.generation, self.idle, self.stop
 
     def pause(self) -> None:
@@ -214,6 +327,12 @@ class RunControl:
         # runs at all, so it could not say it stopped and the screen would wait forever
         self.pausing = True
         self.stop.set()
+
+    def forward_live(self, settings: dict[str, Any]) -> None:
+        """Live settings changed on the screen's trainer: the current run's worker process
+        (if any) takes them at its next step."""
+        if self.running:
+            self.live.put(settings)
 
     def when_free(self, fn: Callable[[], None]) -> None:
         """Run ``fn`` now if no thread uses the trainer, else pause and run it after."""
@@ -239,6 +358,8 @@ class RedrawPacer:
     """Spaces redraws by their measured cost: drawing takes at most ``PLOT_SHARE`` of the time."""
 
     def __init__(self) -> None:
+        #: the current run trains in a worker process: drawing may take more of the time
+        self.in_process = False
         self.last_plot = 0.0
         #: CPU seconds to compute the model picture (running average)
         self.view_cost = 0.0
@@ -251,7 +372,8 @@ class RedrawPacer:
 
     def plots_due(self, draw_cost: float) -> bool:
         """Time to redraw the plots, whose redraw costs ``draw_cost`` CPU seconds?"""
-        return time.monotonic() - self.last_plot >= max(MIN_PLOT_INTERVAL, draw_cost / PLOT_SHARE)
+        share = PROCESS_PLOT_SHARE if self.in_process else PLOT_SHARE
+        return time.monotonic() - self.last_plot >= max(MIN_PLOT_INTERVAL, draw_cost / share)
 
     def view_computed(self, cost: float) -> None:
         """The thread computed a model picture in ``cost`` CPU seconds."""
@@ -259,7 +381,11 @@ class RedrawPacer:
 
     def update_view_interval(self, draw_cost: float) -> None:
         """Space the model pictures by their cost (computing, plus ``draw_cost`` to draw)."""
-        self.view_interval = max(MIN_VIEW_INTERVAL, (self.view_cost + draw_cost) / VIEW_SHARE)
+        if self.in_process:
+            self.view_interval = max(MIN_PROCESS_VIEW_INTERVAL,
+                                     (self.view_cost + draw_cost) / PROCESS_VIEW_SHARE)
+        else:
+            self.view_interval = max(MIN_VIEW_INTERVAL, (self.view_cost + draw_cost) / VIEW_SHARE)
 
     def want_view_soon(self) -> None:
         """A picture is missing (a panel was just shown): the thread makes one at its next

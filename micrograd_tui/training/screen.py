@@ -1,7 +1,8 @@
-"""The Train screen: set up a small MLP, train it in a thread, and watch it learn.
+"""The Train screen: set up a small MLP, train it in a worker process, and watch it learn.
 
 Layout, keys and what each key does live here; the rest lives beside it in ``training/``:
-:mod:`.run` (the training thread, its messages, which run is current, how often to redraw),
+:mod:`.run_keys` (run, pause, step, and the run's reports), :mod:`.run` (the training thread
+and worker process, their messages, which run is current, how often to redraw),
 :mod:`.view` (the model picture), :mod:`.file_keys` and :mod:`.files` (save, load, CSV export,
 the model as a program), the widgets (:mod:`.controls`, :mod:`.plots`, :mod:`.status`) and
 :mod:`.help_text`.
@@ -10,7 +11,6 @@ the model as a program), the widgets (:mod:`.controls`, :mod:`.plots`, :mod:`.st
 from __future__ import annotations
 
 import time
-from threading import Event
 
 from textual import work
 from textual.app import ComposeResult
@@ -18,10 +18,11 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.worker import Worker, get_current_worker
+from textual.worker import Worker
 
 from engine.errors import EngineError
 from engine.train import PRESETS, StepEvent, TrainConfig, Trainer
+from engine.train_process import TrainProcess
 
 from ..widgets.nav_bar import NavBar
 from .controls import TrainControls
@@ -30,8 +31,8 @@ from .help_text import HELP
 from .inside import InsideKeys
 from .neurons import NeuronPanel
 from .plots import AccuracyPlot, LossPlot, ModelPlot
-from .run import (RUN_PICTURE_COARSE, RedrawPacer, Resume, RunControl, TrainerBuilt,
-                  TrainingProgressed, TrainingStopped, run_steps)
+from .run import ProcessUnavailable, RedrawPacer, RunControl, TrainerBuilt, process_wanted
+from .run_keys import RunKeys
 from .status import TrainStatus
 from .styles import SCREEN_CSS
 from .view import ModelView, ViewAxes, compute_view, draw_view, plot_points, view_axes
@@ -40,7 +41,7 @@ from .view import ModelView, ViewAxes, compute_view, draw_view, plot_points, vie
 WIDE = 110
 
 
-class TrainScreen(InsideKeys, FileKeys, Screen):
+class TrainScreen(RunKeys, InsideKeys, FileKeys, Screen):
     """Training in the terminal."""
 
     HELP = HELP
@@ -88,6 +89,10 @@ class TrainScreen(InsideKeys, FileKeys, Screen):
         self.last_run_seconds: float | None = None
         self.last_run_cpu_seconds: float | None = None
         self.last_run_process_seconds: float | None = None
+        #: the worker process that trains runs of more than one step (None: in a thread)
+        self.train_process: TrainProcess | None = TrainProcess() if process_wanted() else None
+        #: the step counts from which live settings took effect in the worker (for the tests)
+        self.live_applied_at: list[int] = []
 
     def compose(self) -> ComposeResult:
         # the settings form and the trainer come after the first frame (see :meth:`_build`)
@@ -124,6 +129,12 @@ class TrainScreen(InsideKeys, FileKeys, Screen):
             self.post_message(TrainerBuilt(Trainer(config), None))
         except (ValueError, EngineError) as e:
             self.post_message(TrainerBuilt(None, f"Cannot set up training: {e}"))
+        if self.train_process is not None and getattr(self.app, "warm_screens", False):
+            # the app readies what comes next: the first run need not wait for the worker
+            try:
+                self.train_process.start()
+            except OSError as e:
+                self.post_message(ProcessUnavailable(str(e) or type(e).__name__))
 
     def on_trainer_built(self, message: TrainerBuilt) -> None:
         self.built = True
@@ -151,6 +162,8 @@ class TrainScreen(InsideKeys, FileKeys, Screen):
 
     def on_unmount(self) -> None:
         self.run_control.cancel()
+        if self.train_process is not None:
+            self.train_process.close()
 
     # --- parts ----------------------------------------------------------------------------
     @property
@@ -257,120 +270,7 @@ class TrainScreen(InsideKeys, FileKeys, Screen):
             self.accuracy_plot.show_history(t.history, count)
         self.pacer.plotted()
 
-    # --- running ----------------------------------------------------------------------------
-    def _start(self, max_steps: int | None) -> None:
-        if self.trainer is None:
-            return
-        config, errors = self.controls.read_config()
-        if config is None:
-            field, reason = next(iter(errors.items()))
-            self.notify(f"Fix the settings first: {field}: {reason}", severity="warning",
-                        markup=False)
-            return
-        if self.trainer.done and max_steps is None:
-            self._say_done()
-            return
-        run = self.run_control
-        if not run.idle.is_set():
-            # the last thread is finishing its step: start when it has (once, however many
-            # times the key was pressed meanwhile)
-            run.resume = Resume(max_steps)
-            return
-        generation, idle, stop = run.begin()
-        self._show_status("running")
-        # the plots were just drawn: the first redraws come after their interval
-        self.pacer.plotted()
-        self.pacer.update_view_interval(self.picture_draw_cost())
-        run.worker = self._train(self.trainer, generation, max_steps, idle, stop)
-
-    @work(thread=True, exclusive=True, group="train", exit_on_error=False)
-    def _train(self, trainer: Trainer, generation: int, max_steps: int | None,
-               idle: Event, stop: Event) -> None:
-        """The training thread: :func:`~micrograd_tui.training.run.run_steps` for this screen."""
-        worker = get_current_worker()
-        pacer = self.pacer
-        run_steps(trainer, max_steps, generation=generation, idle=idle, post=self.post_message,
-                  cancelled=lambda: stop.is_set() or worker.is_cancelled,
-                  picture=lambda: compute_view(trainer, self._view_axes, RUN_PICTURE_COARSE),
-                  picture_interval=lambda: pacer.view_interval,
-                  inside=lambda: self.neuron_maps_for(trainer))
-
-    def on_training_progressed(self, message: TrainingProgressed) -> None:
-        if not self.run_control.is_current(message.generation):
-            return
-        self.last_event = message.event
-        self._show_status("running", message.speed)
-        if message.view is not None:
-            self._draw_model_view(message.view, message.event.step + 1)
-            if message.inside is not None:
-                self.show_neurons(message.inside)
-            self.pacer.view_computed(message.view_cost)
-            self.pacer.update_view_interval(self.picture_draw_cost())
-        cost = self.loss_plot.draw_cost
-        if self.accuracy_plot.display:
-            cost += self.accuracy_plot.draw_cost
-        if self.pacer.plots_due(cost):
-            self._redraw_history()
-
-    def picture_draw_cost(self) -> float:
-        """CPU seconds to draw one model picture: the boundary, and the neuron panel if on."""
-        cost = self.model_plot.draw_cost
-        if self._neurons_on:
-            cost += self.neuron_panel.draw_cost
-        return cost
-
-    def on_training_stopped(self, message: TrainingStopped) -> None:
-        if not self.run_control.is_current(message.generation):
-            return
-        self.run_control.stopped()
-        self.last_run_speed = message.speed
-        self.last_run_seconds = message.seconds
-        self.last_run_cpu_seconds = message.cpu_seconds
-        self.last_run_process_seconds = message.process_seconds
-        t = self.trainer
-        assert t is not None
-        if t.history:
-            self.last_event = t.history[-1]
-        if message.error:
-            self.notify(f"Training stopped: {message.error}", severity="error", markup=False,
-                        timeout=8)
-        self._show_status(message.reason, message.speed)
-        self._redraw_history()
-        self._draw_model_view(compute_view(t, self._view_axes), t.step_count)
-        self.refresh_neurons()
-        for fn in self.run_control.take_after_stop():
-            fn()
-        if self.run_control.resume is not None and self.run_control.free:
-            steps = self.run_control.resume.max_steps
-            self.run_control.resume = None
-            self._start(steps)
-
-    def _say_done(self) -> None:
-        assert self.trainer is not None
-        self.notify(f"Training is done ({self.trainer.step_count} steps): reset (F7) or "
-                    "raise Steps to go on.", markup=False)
-
     # --- actions ------------------------------------------------------------------------------
-    def action_run_pause(self) -> None:
-        run = self.run_control
-        if not run.running:
-            self._start(None)
-        elif not run.pausing:
-            run.pause()
-            self._show_status("pausing")
-        else:  # pressed again while pausing: go on once the thread has stopped (or not)
-            run.resume = None if run.resume is not None else Resume(None)
-
-    def action_step(self) -> None:
-        if self.running:
-            if not self.run_control.pausing:
-                self.action_run_pause()
-            return
-        if self.trainer is not None and self.trainer.done:
-            self._say_done()
-            return
-        self._start(1)
-
     def action_reset(self) -> None:
         if self.trainer is None:
             return

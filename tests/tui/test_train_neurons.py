@@ -126,7 +126,10 @@ LONG = TrainConfig(dataset="moons", n_samples=60, hidden=(4,), activation="tanh"
                    l2=0.0, optimizer="sgd", lr=0.05, schedule="constant", steps=100_000, seed=3)
 
 
-async def test_changing_the_learning_rate_mid_run_keeps_the_run_going():
+@pytest.mark.parametrize("where", ["process", "thread"])
+async def test_changing_the_learning_rate_mid_run_keeps_the_run_going(where, monkeypatch):
+    if where == "thread":
+        monkeypatch.setenv("MICROGRAD_TUI_TRAIN_PROCESS", "0")
     app = MicrogradApp(start_mode="train")
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
@@ -157,7 +160,13 @@ async def test_changing_the_learning_rate_mid_run_keeps_the_run_going():
         assert all(e.lr == 0.05 for e in history[:first_new])
         assert all(e.lr == 0.2 for e in history[first_new:])
         # from the next step (the one under way, if any, finishes with the old rate)
-        assert first_new in (changed_at, changed_at + 1)
+        if where == "thread":
+            assert screen.train_process is None
+            assert first_new in (changed_at, changed_at + 1)
+        else:  # the worker is ahead of the screen's last report: from its next step
+            assert screen.train_process is not None
+            assert screen.live_applied_at == [first_new]
+            assert first_new >= changed_at
         assert changed_at >= 20
         assert "0.2" in screen.status.plain
 
