@@ -87,6 +87,8 @@ class TrainProcess:
         if self.alive:
             return
         self._drop()
+        if not sys.executable:
+            raise OSError("no Python interpreter to start a worker with (sys.executable is empty)")
         ours, theirs = socket.socketpair()
         home = str(Path(__file__).resolve().parent.parent)  # the folder that holds engine/
         try:
@@ -107,14 +109,19 @@ class TrainProcess:
         the worker cannot be started or reached."""
         self._busy.acquire()
         try:
-            blob = pickle.dumps(trainer, protocol=pickle.HIGHEST_PROTOCOL)
+            # the worker needs no past events (a long run's history would cost a second each
+            # way): it starts with none and sends back this run's, put after the past ones
+            history = list(trainer.history)
+            state = trainer.__getstate__()
+            state["history"] = []
+            blob = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
             self.start()
             assert self._conn is not None
             self._conn.send(("run", blob, max_steps, interval))
         except BaseException:
             self._busy.release()
             raise
-        return ProcessRun(self, self._conn, blob, trainer.step_count)
+        return ProcessRun(self, self._conn, blob, history)
 
     def close(self) -> None:
         """Stop the worker (a run under way ends there, as if the worker had died)."""
@@ -152,11 +159,12 @@ class ProcessRun:
     """One run in the worker: receive its reports, ask it to stop or change settings."""
 
     def __init__(self, owner: TrainProcess, conn: Connection, start_state: bytes,
-                 start_count: int) -> None:
+                 history: list[StepEvent]) -> None:
         self._owner = owner
         self._conn = conn
         self._start_state = start_state
-        self.start_count = start_count
+        self._history = history  # the events before this run
+        self.start_count = len(history)
         self.finished = False
         self._stop_sent = False
 
@@ -174,7 +182,7 @@ class ProcessRun:
             return message
         _, reason, error, state, cpu = message
         self._end()
-        return Finished(reason, error, pickle.loads(state), cpu)
+        return Finished(reason, error, self._trainer(state), cpu)
 
     def stop(self) -> None:
         """Ask the worker to stop after its current step (once; later calls do nothing)."""
@@ -207,7 +215,14 @@ class ProcessRun:
                    f"({f'exit code {code}' if code is not None else 'no exit code'})")
         self._end()
         return Finished("failed", f"{why}; this run's steps are lost, the model is back at "
-                        f"step {self.start_count}", pickle.loads(self._start_state), 0.0)
+                        f"step {self.start_count}", self._trainer(self._start_state), 0.0)
+
+    def _trainer(self, blob: bytes) -> Trainer:
+        """A trainer from the worker's pickled state, with the events before this run."""
+        trainer = Trainer.__new__(Trainer)
+        trainer.__setstate__(pickle.loads(blob))
+        trainer.history = self._history + trainer.history
+        return trainer
 
     def _end(self) -> None:
         if not self.finished:
@@ -242,10 +257,11 @@ def _serve(conn: Connection) -> None:
 
 def _run(conn: Connection, blob: bytes, max_steps: int | None, interval: float) -> bool:
     """One run; True if the parent asked the worker to quit (or is gone)."""
-    trainer: Trainer = pickle.loads(blob)
+    trainer = Trainer.__new__(Trainer)
+    trainer.__setstate__(pickle.loads(blob))  # with no past events: history[i] is step sent+i
     cpu = time.process_time()
     reason, error = "paused", None
-    sent = trainer.step_count
+    sent = 0  # events of this run sent so far
     last = time.perf_counter()
     stopping = quitting = False
     updated_at: list[int] = []
@@ -265,7 +281,7 @@ def _run(conn: Connection, blob: bytes, max_steps: int | None, interval: float) 
             if now - last >= interval:
                 conn.send(Progress(trainer.step_count, trainer.history[sent:], trainer.weights(),
                                    tuple(updated_at)))
-                sent, last = trainer.step_count, now
+                sent, last = len(trainer.history), now
                 updated_at.clear()
         else:
             reason = "done" if trainer.done else "paused"
@@ -273,7 +289,7 @@ def _run(conn: Connection, blob: bytes, max_steps: int | None, interval: float) 
         return True  # the parent is gone
     except Exception as e:  # a numeric overflow, a bad setting: reported, never raised
         reason, error = "failed", str(e) or type(e).__name__
-    state = pickle.dumps(trainer, protocol=pickle.HIGHEST_PROTOCOL)
+    state = pickle.dumps(trainer.__getstate__(), protocol=pickle.HIGHEST_PROTOCOL)
     try:
         conn.send(("finished", reason, error, state, time.process_time() - cpu))
     except OSError:

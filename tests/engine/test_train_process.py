@@ -4,6 +4,7 @@ bit), pause and resume, live settings, divergence, a worker that dies, and a lea
 
 import dataclasses
 import pickle
+import sys
 import time
 
 import pytest
@@ -164,3 +165,32 @@ def test_a_trainer_copies_and_adopts_whole():
     ahead.update(l2=0.5)
     assert numbers(t.steps(3)) == numbers(ahead.steps(3))
     assert t.weights() == ahead.weights()
+
+
+def test_past_events_stay_here_and_come_back_in_front_of_the_runs(process):
+    # a long run's history would cost a second each way: the worker starts with none
+    short, long = Trainer(SMALL), Trainer(SMALL)
+    for t in (short, long):
+        for _ in t.steps(2):
+            pass
+    long.history = long.history + [long.history[-1]] * 50_000  # as if after 50,000 steps
+    sizes = []
+    for t in (short, long):
+        run = process.begin(t, 3)
+        sizes.append(len(run._start_state))
+        done = finish(run)
+        assert done.state.history[:len(t.history)] == t.history
+        assert len(done.state.history) == len(t.history) + 3
+        assert [e.step for e in done.state.history[-3:]] == [2, 3, 4]
+    assert sizes[0] == sizes[1]
+
+
+def test_without_an_interpreter_to_start_the_worker_begin_says_so(monkeypatch):
+    monkeypatch.setattr(sys, "executable", "")
+    process = TrainProcess()
+    with pytest.raises(OSError, match="sys.executable is empty"):
+        process.begin(Trainer(SMALL), 3)
+    monkeypatch.undo()
+    done = finish(process.begin(Trainer(SMALL), 3))  # the next begin is not stuck
+    assert done.state.step_count == 3
+    process.close()
