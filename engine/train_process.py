@@ -26,16 +26,18 @@ else.  Pickles travel only between this process and the worker it started.
 
 from __future__ import annotations
 
+import os
 import pickle
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from threading import Lock
-from typing import Any
+from typing import IO, Any
 
 from .train import StepEvent, Trainer
 
@@ -75,6 +77,7 @@ class TrainProcess:
     def __init__(self) -> None:
         self._process: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
+        self._errors: IO[bytes] | None = None  # the worker's stderr
         self._busy = Lock()  # held by the current run until its Finished is received
 
     @property
@@ -91,16 +94,21 @@ class TrainProcess:
             raise OSError("no Python interpreter to start a worker with (sys.executable is empty)")
         ours, theirs = socket.socketpair()
         home = str(Path(__file__).resolve().parent.parent)  # the folder that holds engine/
+        # what the worker might print (a traceback, a warning) must not land on a TUI's
+        # screen: it goes to a file, whose end a dead worker's message quotes
+        errors = tempfile.TemporaryFile()
         try:
             process = subprocess.Popen(
                 [sys.executable, "-I", "-c", _WORKER_MAIN, home, str(theirs.fileno())],
-                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, close_fds=True)
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=errors, close_fds=True)
         except BaseException:
             ours.close()
+            errors.close()
             raise
         finally:
             theirs.close()
-        self._process, self._conn = process, Connection(ours.detach())
+        self._process, self._conn, self._errors = process, Connection(ours.detach()), errors
 
     def begin(self, trainer: Trainer, max_steps: int | None,
               interval: float = REPORT_INTERVAL) -> ProcessRun:
@@ -115,13 +123,19 @@ class TrainProcess:
             state = trainer.__getstate__()
             state["history"] = []
             blob = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+            job = ("run", blob, max_steps, interval)
             self.start()
             assert self._conn is not None
-            self._conn.send(("run", blob, max_steps, interval))
+            try:
+                self._conn.send(job)
+            except OSError:  # it died since the last run: a new one takes this run
+                self._kill()
+                self.start()
+                self._conn.send(job)
         except BaseException:
             self._busy.release()
             raise
-        return ProcessRun(self, self._conn, blob, history)
+        return ProcessRun(self, self._conn, blob, history, trainer.step_count)
 
     def close(self) -> None:
         """Stop the worker (a run under way ends there, as if the worker had died)."""
@@ -136,35 +150,57 @@ class TrainProcess:
         try:
             process.wait(0.2)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(1.0)
+            pass
+        self._kill()
+
+    def _kill(self) -> None:
+        """End the worker now (if it has not ended) and forget it."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            try:
+                self._process.wait(1.0)
+            except subprocess.TimeoutExpired:
+                pass
         self._drop()
 
     def _drop(self) -> None:
         if self._conn is not None:
             self._conn.close()
-        self._process, self._conn = None, None
+        if self._errors is not None:
+            self._errors.close()
+        self._process, self._conn, self._errors = None, None, None
 
-    def _exit_code(self) -> int | None:
-        process = self._process
-        if process is None:
-            return None
-        try:
-            return process.wait(0.5)
-        except subprocess.TimeoutExpired:
-            return None
+    def _death(self) -> str:
+        """How the worker ended: its exit code and the last line it printed, if any."""
+        process, errors = self._process, self._errors
+        code = None
+        if process is not None:
+            try:
+                code = process.wait(0.5)
+            except subprocess.TimeoutExpired:
+                pass
+        how = f"exit code {code}" if code is not None else "no exit code"
+        if errors is not None:
+            try:
+                errors.seek(max(0, errors.seek(0, os.SEEK_END) - 2000))
+                lines = errors.read(2000).decode("utf-8", "replace").strip().splitlines()
+            except OSError:
+                lines = []
+            if lines:
+                how += f": {lines[-1][:200]}"
+        return how
 
 
 class ProcessRun:
     """One run in the worker: receive its reports, ask it to stop or change settings."""
 
     def __init__(self, owner: TrainProcess, conn: Connection, start_state: bytes,
-                 history: list[StepEvent]) -> None:
+                 history: list[StepEvent], start_count: int) -> None:
         self._owner = owner
         self._conn = conn
         self._start_state = start_state
         self._history = history  # the events before this run
-        self.start_count = len(history)
+        self.start_count = start_count
         self.finished = False
         self._stop_sent = False
 
@@ -209,10 +245,8 @@ class ProcessRun:
 
     def _died(self, why: str | None = None) -> Finished:
         if why is None:
-            code = self._owner._exit_code()
-            self._owner._drop()
-            why = ("the training process ended unexpectedly "
-                   f"({f'exit code {code}' if code is not None else 'no exit code'})")
+            why = f"the training process ended unexpectedly ({self._owner._death()})"
+            self._owner._kill()
         self._end()
         return Finished("failed", f"{why}; this run's steps are lost, the model is back at "
                         f"step {self.start_count}", self._trainer(self._start_state), 0.0)

@@ -11,6 +11,7 @@ import pytest
 
 from engine.errors import NumericError
 from engine.train import PRESETS, TrainConfig, Trainer
+import engine.train_process
 from engine.train_process import Finished, Progress, TrainProcess
 
 # micrograd's demo notebook prints these (as in test_train.py)
@@ -194,3 +195,24 @@ def test_without_an_interpreter_to_start_the_worker_begin_says_so(monkeypatch):
     done = finish(process.begin(Trainer(SMALL), 3))  # the next begin is not stuck
     assert done.state.step_count == 3
     process.close()
+
+
+def test_a_worker_that_died_between_runs_is_replaced(process):
+    process.start()
+    process._process.kill()
+    process._process.wait(5)
+    done = finish(process.begin(Trainer(SMALL), 3))
+    assert (done.reason, done.error, done.state.step_count) == ("paused", None, 3)
+
+
+def test_what_a_broken_worker_prints_is_quoted_in_the_error_not_on_the_screen(
+        process, monkeypatch, capfd):
+    # a worker that breaks (here: one that only prints and exits) must not write over a TUI
+    monkeypatch.setattr(engine.train_process, "_WORKER_MAIN",
+                        "import sys; sys.stderr.write('Traceback...\\nboom: it broke\\n'); "
+                        "sys.exit(3)")
+    done = finish(process.begin(Trainer(SMALL), 3))
+    assert done.reason == "failed"
+    assert "ended unexpectedly (exit code 3: boom: it broke)" in done.error
+    assert done.state.step_count == 0
+    assert "boom" not in capfd.readouterr().err
