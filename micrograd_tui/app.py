@@ -2,14 +2,16 @@
 
 Screens ask the App for things with typed messages (:mod:`micrograd_tui.messages`): the App
 owns the modes, so it is the one place that knows which screen shows a program or a setup.
-A mode's base screen is found with Textual's public ``get_screen_stack(mode)``.
+A mode's base screen is found with Textual's public ``get_screen_stack(mode)``.  Each screen's
+module is imported when the screen is first built (importing all four took ~0.5 s of CPU
+before the first frame, of which the playground's is half).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable, TypeVar
+from typing import TYPE_CHECKING, Iterable, TypeVar
 
 from textual import events, on
 from textual.app import App, ScreenStackError, SystemCommand
@@ -18,14 +20,16 @@ from textual.command import DiscoveryHit, Hits
 from textual.screen import Screen
 from textual.system_commands import SystemCommandsProvider
 
-from engine.train import TrainConfig
-
-from .lessonbook.screen import LessonsScreen
-from .gpt.screen import GPTScreen
 from .messages import OpenGraph, OpenProgram, OpenTrainSetup, UseOp
 from .playground.screen import PlaygroundScreen
-from .training.screen import TrainScreen
 from .widgets.help_screen import HelpScreen
+
+if TYPE_CHECKING:
+    from engine.train import TrainConfig
+
+    from .gpt.screen import GPTScreen
+    from .lessonbook.screen import LessonsScreen
+    from .training.screen import TrainScreen
 
 ScreenT = TypeVar("ScreenT", bound=Screen)
 
@@ -43,6 +47,24 @@ class ActionsFirst(SystemCommandsProvider):
         for title, help_text, callback, discover in self.app.get_system_commands(self.screen):
             if discover:
                 yield DiscoveryHit(title, callback, help=help_text)
+
+
+def _train_screen() -> TrainScreen:
+    from .training.screen import TrainScreen
+
+    return TrainScreen()
+
+
+def _lessons_screen(folder: Path | None) -> LessonsScreen:
+    from .lessonbook.screen import LessonsScreen
+
+    return LessonsScreen(folder=folder)
+
+
+def _gpt_screen() -> GPTScreen:
+    from .gpt.screen import GPTScreen
+
+    return GPTScreen()
 
 
 class MicrogradApp(App[None]):
@@ -81,9 +103,9 @@ class MicrogradApp(App[None]):
         #: the modes built by the warm-up so far (for the tests and the benchmark)
         self.warmed: list[str] = []
         self.add_mode("playground", lambda: PlaygroundScreen(source=self.initial_source))
-        self.add_mode("train", TrainScreen)
-        self.add_mode("lessons", lambda: LessonsScreen(folder=self.lessons_dir))
-        self.add_mode("gpt", GPTScreen)
+        self.add_mode("train", _train_screen)
+        self.add_mode("lessons", lambda: _lessons_screen(self.lessons_dir))
+        self.add_mode("gpt", _gpt_screen)
 
     def on_mount(self) -> None:
         self.switch_mode(self.start_mode)
@@ -216,6 +238,8 @@ class MicrogradApp(App[None]):
 
     def open_in_trainer(self, config: TrainConfig) -> None:
         """Show the Train screen set up with ``config`` (not started)."""
+        from .training.screen import TrainScreen
+
         self.show_mode("train", TrainScreen).load_config(config)
 
     def show_mode(self, mode: str, kind: type[ScreenT]) -> ScreenT:

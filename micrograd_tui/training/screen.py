@@ -137,6 +137,8 @@ class TrainScreen(RunKeys, InsideKeys, FileKeys, Screen):
                 self.post_message(ProcessUnavailable(str(e) or type(e).__name__))
 
     def on_trainer_built(self, message: TrainerBuilt) -> None:
+        if not self.app.is_running or not self.is_attached:
+            return  # the app quit while the trainer was being built: its widgets are going
         self.built = True
         config, self._pending_config = self._pending_config, None
         if message.trainer is not None and config in (None, message.trainer.config):
