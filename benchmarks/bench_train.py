@@ -27,7 +27,9 @@ import argparse
 import asyncio
 import dataclasses
 import gc
+import os
 import statistics
+import tempfile
 import time
 
 from engine.train import PRESETS, TrainConfig, Trainer
@@ -182,6 +184,12 @@ def _key(key: str):
 # --- the report ------------------------------------------------------------------------------
 
 def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="mg-bench-train-") as data:
+        os.environ["MICROGRAD_TUI_DATA_DIR"] = data  # the learner's files stay as they are
+        run()
+
+
+def run() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--steps", type=int, default=300)

@@ -16,7 +16,10 @@
    pressed 2 s after start, as a learner would), with the keys pressed at once (the warm-up
    not done yet), and with the warm-up off (MICROGRAD_TUI_WARM=0, as classroom sessions).
 
-Figures only: nothing here is a test and nothing asserts a time.
+Figures only: nothing here is a test and nothing asserts a time.  Every app here keeps its files
+in a temporary data folder (MICROGRAD_TUI_DATA_DIR): the 10,000-node program must not become
+the learner's last program (every later start would evaluate it again), and a learner's own
+last program must not change the figures.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -54,10 +58,12 @@ FULL = dict(imports="from micrograd_tui.app import MicrogradApp", make_app="Micr
 
 def first_frame(kind: dict, repeats: int) -> list[float]:
     code = FIRST_FRAME.format(**kind)
+    # the app's warm-up starts after its first frame, and pilot.pause() would wait for it
+    env = dict(os.environ, MICROGRAD_TUI_WARM="0")
     times = []
     for _ in range(repeats):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             cwd=ROOT, check=True)
+                             cwd=ROOT, check=True, env=env)
         times.append(float(out.stdout.strip().splitlines()[-1]))
     return times
 
@@ -153,6 +159,12 @@ async def graph_figures() -> dict[str, float]:
 
 
 def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="mg-bench-tui-") as data:
+        os.environ["MICROGRAD_TUI_DATA_DIR"] = data  # for this process and its children
+        run()
+
+
+def run() -> None:
     repeats = 3
     print(f"Time to first frame (fresh process, imports included, median of {repeats})")
     minimal = statistics.median(first_frame(MINIMAL, repeats))
