@@ -23,15 +23,23 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	@touch $@ $(VENV)/.installed-run $(VENV)/.installed-test
 
+# Byte-compiled ahead (only what changed): where PYTHONDONTWRITEBYTECODE is set, as on CI
+# images, every start, every training worker and every test's subprocess would otherwise
+# compile the sources again (~0.4 s of CPU each).
+COMPILE := $(BIN)/python -m compileall -q -j 0 engine micrograd_tui >/dev/null || true
+
 run: $(VENV)/.installed-run
+	@$(COMPILE)
 	$(BIN)/micrograd-tui $(ARGS)
 
 test: $(VENV)/.installed-test
+	@$(COMPILE)
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-bench
+	@$(COMPILE)
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_tui.py
 	$(BIN)/python benchmarks/bench_train.py
@@ -40,3 +48,4 @@ bench: $(VENV)/.installed-bench
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
+	find engine micrograd_tui -name __pycache__ -type d -prune -exec rm -rf {} +
