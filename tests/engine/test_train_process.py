@@ -216,3 +216,12 @@ def test_what_a_broken_worker_prints_is_quoted_in_the_error_not_on_the_screen(
     assert "ended unexpectedly (exit code 3: boom: it broke)" in done.error
     assert done.state.step_count == 0
     assert "boom" not in capfd.readouterr().err
+
+
+def test_a_worker_whose_app_is_gone_stops_training_and_exits(process):
+    # the app killed (its end of the socket closed with no "quit"): no orphan trains on
+    run = process.begin(Trainer(LONG), None)
+    assert run.receive(10.0) is not None  # it trains
+    worker = process._process
+    process._conn.close()
+    assert worker.wait(10) == 0
