@@ -43,6 +43,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_tui.py
 	$(BIN)/python benchmarks/bench_train.py
+	$(BIN)/python benchmarks/bench_gpt_app.py
 	$(BIN)/python benchmarks/bench_expr_limits.py
 	$(BIN)/python benchmarks/bench_serve.py
 

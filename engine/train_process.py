@@ -12,6 +12,12 @@ it a pickled copy of the trainer; the worker steps the copy, reports every
 state back (:class:`Finished`), for :meth:`Trainer.adopt <engine.train.Trainer.adopt>`.
 The same code steps the same state, so the numbers are those of training in place.
 
+Any trainer with this protocol can go: ``step()`` (returns the step's event), ``done``,
+``step_count``, ``weights()`` / ``set_weights()``, and being pickled (its state without past
+events: a ``history`` list, if it has one, stays here and the run's events are put after it).
+:class:`~engine.train.Trainer` also takes live settings (``update(**settings)``);
+:class:`~engine.gpt.trainer.GPTTrainer` trains the same way.
+
     process = TrainProcess()
     run = process.begin(trainer, max_steps=None)
     while not isinstance(report := run.receive(0.05), Finished):
@@ -37,11 +43,26 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from threading import Lock
-from typing import IO, Any
+from typing import IO, Any, Protocol, TypeVar
 
-from .train import StepEvent, Trainer
 
-__all__ = ["Finished", "ProcessRun", "Progress", "TrainProcess"]
+
+__all__ = ["Finished", "ProcessRun", "Progress", "Steppable", "TrainProcess"]
+
+
+class Steppable(Protocol):
+    """What a trainer needs to train in the worker (see the module docstring)."""
+
+    step_count: int
+
+    @property
+    def done(self) -> bool: ...
+    def step(self) -> Any: ...
+    def weights(self) -> list[float]: ...
+    def set_weights(self, weights: list[float]) -> None: ...
+
+
+T = TypeVar("T", bound=Steppable)
 
 #: seconds between two progress reports of a run (each carries the weights: a few hundred
 #: floats, microseconds to send)
@@ -50,12 +71,12 @@ REPORT_INTERVAL = 0.02
 
 @dataclass(frozen=True)
 class Progress:
-    """Steps were done: ``events`` since the last report, and the weights after the last;
-    ``updated_at``: the step counts at which live settings sent meanwhile took effect (each
-    applies from the step with that index on)."""
+    """Steps were done: ``events`` since the last report (what ``step()`` returned), and the
+    weights after the last; ``updated_at``: the step counts at which live settings sent
+    meanwhile took effect (each applies from the step with that index on)."""
 
     step_count: int
-    events: list[StepEvent]
+    events: list[Any]
     weights: list[float]
     updated_at: tuple[int, ...] = ()
 
@@ -67,8 +88,25 @@ class Finished:
 
     reason: str
     error: str | None
-    state: Trainer
+    state: Any  # a trainer of the kind that was sent
     cpu_seconds: float
+
+
+def _state_of(trainer: object) -> dict[str, Any]:
+    """What a pickle of ``trainer`` holds, as a dict (works on Python 3.10 too)."""
+    getstate = getattr(type(trainer), "__getstate__", None)
+    state = getstate(trainer) if getstate is not None else None
+    return dict(state) if isinstance(state, dict) else dict(vars(trainer))
+
+
+def _from_state(cls: type[T], state: dict[str, Any]) -> T:
+    trainer = cls.__new__(cls)
+    setstate = getattr(trainer, "__setstate__", None)
+    if setstate is not None:
+        setstate(state)
+    else:
+        vars(trainer).update(state)
+    return trainer
 
 
 class TrainProcess:
@@ -110,20 +148,23 @@ class TrainProcess:
             theirs.close()
         self._process, self._conn, self._errors = process, Connection(ours.detach()), errors
 
-    def begin(self, trainer: Trainer, max_steps: int | None,
-              interval: float = REPORT_INTERVAL) -> ProcessRun:
+    def begin(self, trainer: Steppable, max_steps: int | None,
+              interval: float = REPORT_INTERVAL, every: int | None = None) -> ProcessRun:
         """Send ``trainer`` to the worker and start up to ``max_steps`` steps (None: to the
-        end).  Waits while another run of this process is finishing; raises ``OSError`` if
-        the worker cannot be started or reached."""
+        end).  Reports come every ``interval`` seconds, and also after each step that
+        reaches a multiple of ``every`` steps (to draw something of exactly that step).
+        Waits while another run of this process is finishing; raises ``OSError`` if the
+        worker cannot be started or reached."""
         self._busy.acquire()
         try:
             # the worker needs no past events (a long run's history would cost a second each
             # way): it starts with none and sends back this run's, put after the past ones
-            history = list(trainer.history)
-            state = trainer.__getstate__()
-            state["history"] = []
-            blob = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
-            job = ("run", blob, max_steps, interval)
+            state = _state_of(trainer)
+            history = list(state["history"]) if "history" in state else None
+            if history is not None:
+                state["history"] = []
+            blob = pickle.dumps((type(trainer), state), protocol=pickle.HIGHEST_PROTOCOL)
+            job = ("run", blob, max_steps, interval, every)
             self.start()
             assert self._conn is not None
             try:
@@ -195,7 +236,7 @@ class ProcessRun:
     """One run in the worker: receive its reports, ask it to stop or change settings."""
 
     def __init__(self, owner: TrainProcess, conn: Connection, start_state: bytes,
-                 history: list[StepEvent], start_count: int) -> None:
+                 history: list[Any] | None, start_count: int) -> None:
         self._owner = owner
         self._conn = conn
         self._start_state = start_state
@@ -251,12 +292,12 @@ class ProcessRun:
         return Finished("failed", f"{why}; this run's steps are lost, the model is back at "
                         f"step {self.start_count}", self._trainer(self._start_state), 0.0)
 
-    def _trainer(self, blob: bytes) -> Trainer:
+    def _trainer(self, blob: bytes) -> Any:
         """A trainer from the worker's pickled state, with the events before this run."""
-        trainer = Trainer.__new__(Trainer)
-        trainer.__setstate__(pickle.loads(blob))
-        trainer.history = self._history + trainer.history
-        return trainer
+        cls, state = pickle.loads(blob)
+        if self._history is not None:
+            state["history"] = self._history + state["history"]
+        return _from_state(cls, state)
 
     def _end(self) -> None:
         if not self.finished:
@@ -289,33 +330,37 @@ def _serve(conn: Connection) -> None:
         # "stop" or "update" for a run that has already ended: nothing to do
 
 
-def _run(conn: Connection, blob: bytes, max_steps: int | None, interval: float) -> bool:
+def _run(conn: Connection, blob: bytes, max_steps: int | None, interval: float,
+         every: int | None = None) -> bool:
     """One run; True if the parent asked the worker to quit (or is gone)."""
-    trainer = Trainer.__new__(Trainer)
-    trainer.__setstate__(pickle.loads(blob))  # with no past events: history[i] is step sent+i
+    cls, state = pickle.loads(blob)
+    trainer = _from_state(cls, state)  # with no past events
     cpu = time.process_time()
     reason, error = "paused", None
-    sent = 0  # events of this run sent so far
+    events: list[Any] = []  # since the last report
+    done = 0
     last = time.perf_counter()
     stopping = quitting = False
     updated_at: list[int] = []
     try:
-        for _ in trainer.steps(max_steps):
+        while not trainer.done and (max_steps is None or done < max_steps):
+            events.append(trainer.step())
+            done += 1
             while conn.poll():
                 command = conn.recv()
                 if command[0] in ("stop", "quit"):
                     stopping = True
                     quitting = quitting or command[0] == "quit"
-                elif command[0] == "update":
+                elif command[0] == "update" and hasattr(trainer, "LIVE_SETTINGS"):
                     trainer.update(**command[1])
                     updated_at.append(trainer.step_count)
             if stopping:
                 break
             now = time.perf_counter()
-            if now - last >= interval:
-                conn.send(Progress(trainer.step_count, trainer.history[sent:], trainer.weights(),
+            if now - last >= interval or (every and trainer.step_count % every == 0):
+                conn.send(Progress(trainer.step_count, events, trainer.weights(),
                                    tuple(updated_at)))
-                sent, last = len(trainer.history), now
+                events, last = [], now
                 updated_at.clear()
         else:
             reason = "done" if trainer.done else "paused"
@@ -323,7 +368,12 @@ def _run(conn: Connection, blob: bytes, max_steps: int | None, interval: float) 
         return True  # the parent is gone
     except Exception as e:  # a numeric overflow, a bad setting: reported, never raised
         reason, error = "failed", str(e) or type(e).__name__
-    state = pickle.dumps(trainer.__getstate__(), protocol=pickle.HIGHEST_PROTOCOL)
+    if events:  # the last steps' events (a trainer without a history keeps none)
+        try:
+            conn.send(Progress(trainer.step_count, events, trainer.weights(), tuple(updated_at)))
+        except OSError:
+            return True
+    state = pickle.dumps((cls, _state_of(trainer)), protocol=pickle.HIGHEST_PROTOCOL)
     try:
         conn.send(("finished", reason, error, state, time.process_time() - cpu))
     except OSError:

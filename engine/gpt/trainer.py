@@ -92,6 +92,22 @@ class GPTTrainer:
         # the rest of the seeded stream draws the samples (as microgpt, after training)
         self.sample_rng = self.rng
 
+    # --- state, for training a copy in another process (engine.train_process) -------------
+    def weights(self) -> list[float]:
+        """The parameters' values, in ``model.params`` order."""
+        return [p.data for p in self.model.params]
+
+    def set_weights(self, weights: list[float]) -> None:
+        params = self.model.params
+        if len(weights) != len(params):
+            raise ValueError(f"weights: the model has {len(params)} parameters, not {len(weights)}")
+        for p, w in zip(params, weights):
+            p.data = w
+
+    def adopt(self, other: GPTTrainer) -> None:
+        """Take over the state of ``other``, a copy of this trainer that trained elsewhere."""
+        self.__dict__.update(vars(other))
+
     # --- one step, in three parts (the benchmark times each) --------------------------
     @property
     def done(self) -> bool:

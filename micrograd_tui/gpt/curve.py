@@ -43,6 +43,14 @@ class LossHistory:
         self.smooth.clear()
         self._ema = 0.0
 
+    def keep(self, n: int) -> None:
+        """Only the first ``n`` losses (the steps after them were undone)."""
+        if n < len(self.raw):
+            raw = self.raw[:max(0, n)]
+            self.clear()
+            for loss in raw:
+                self.add(loss)
+
     def __len__(self) -> int:
         return len(self.raw)
 

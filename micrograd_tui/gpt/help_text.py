@@ -6,6 +6,8 @@ HELP = """\
 Karpathy's **microgpt**, rebuilt over this app's own `Value`: a one-layer GPT with 4
 attention heads and 4,192 parameters, trained one name at a time on 32,033 names (Adam,
 the learning rate decaying to 0 over 1,000 steps).  The numbers are microgpt's, bit for bit.
+It trains in a worker process of its own, so drawing the curve and making up names take
+nothing from it.
 
 * **Ctrl+R** trains or pauses, **Ctrl+N** does one step, **F7** starts over (the same
   seed gives the same weights).

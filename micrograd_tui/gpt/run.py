@@ -1,6 +1,11 @@
 """The GPT training thread, the messages it posts, and which run is current.
 
-The thread (:func:`run_gpt`) owns the trainer while it runs: it steps, samples a few names
+A run of more than one step trains in a worker process (:func:`run_gpt_in_process`, over
+:mod:`engine.train_process`): the thread sends the trainer there, copies each report's step
+count and weights into the screen's trainer, samples the names from those (the worker reports
+every ``sample_every`` steps exactly), and the screen's trainer adopts the worker's state when
+the run ends.  Single steps, and every run when no worker can start, train in the thread
+(:func:`run_gpt`), which owns the trainer while it runs: it steps, samples a few names
 every ``sample_every`` steps, and posts throttled :class:`GPTProgressed` messages (each
 carrying the losses since the last one, so the curve misses none) and, last,
 :class:`GPTStopped`.  Every run has a *generation*: a reset or a load makes a new trainer and
@@ -9,6 +14,7 @@ a new generation, and messages of older runs are ignored.  No widgets here.
 
 from __future__ import annotations
 
+import pickle
 import random
 import time
 from dataclasses import dataclass, field
@@ -16,6 +22,10 @@ from threading import Event
 from typing import TYPE_CHECKING, Callable
 
 from textual.message import Message
+
+from engine.train_process import Finished, TrainProcess
+
+from ..train_worker import ProcessUnavailable
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -59,6 +69,8 @@ class GPTStopped(Message):
     speed: float | None
     error: str = ""
     samples: list[str] | None = None
+    #: the trainer as the worker process left it, for the screen's trainer to adopt
+    state: GPTTrainer | None = None
 
 
 def run_gpt(trainer: GPTTrainer, max_steps: int | None, *, generation: int,
@@ -95,6 +107,63 @@ def run_gpt(trainer: GPTTrainer, max_steps: int | None, *, generation: int,
         done = trainer.step_count - first
         post(GPTStopped(generation, trainer.step_count, pending, reason,
                         done / seconds if done and seconds > 0 else None, error, samples))
+
+
+def run_gpt_in_process(process: TrainProcess, trainer: GPTTrainer, max_steps: int | None, *,
+                       generation: int, post: Callable[[Message], object],
+                       cancelled: Callable[[], bool], sample_every: int = SAMPLE_EVERY) -> bool:
+    """:func:`run_gpt`, with the steps done by ``process`` and the names sampled here from
+    the weights it reports; the final state comes in :class:`GPTStopped` (``state``).
+    False (nothing done) if the worker cannot be started or the trainer cannot be copied:
+    the caller then trains in its own thread."""
+    start = last_post = time.perf_counter()
+    first = trainer.step_count
+    try:
+        run = process.begin(trainer, max_steps, every=sample_every)
+    except OSError as e:
+        post(ProcessUnavailable(str(e) or type(e).__name__))
+        return False
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return False
+    pending: list[float] = []
+    samples: list[str] | None = None
+    lr = trainer.lr
+    finished: Finished | None = None
+    try:
+        while finished is None:
+            if cancelled():
+                run.stop()
+            report = run.receive(0.02)
+            if report is None:
+                continue
+            if isinstance(report, Finished):
+                finished = report
+                break
+            trainer.step_count = report.step_count
+            trainer.set_weights(report.weights)
+            for event in report.events:
+                pending.append(event.loss)
+                lr = event.lr
+            if report.events and (report.step_count % sample_every == 0
+                                  or report.events[-1].done):
+                samples = sample_names(trainer)  # the weights of exactly that step
+            now = time.perf_counter()
+            if samples is not None or now - last_post >= 1.0 / MESSAGE_RATE:
+                post(GPTProgressed(generation, trainer.step_count, pending, lr,
+                                   (trainer.step_count - first) / (now - start), samples))
+                pending, samples, last_post = [], None, now
+    except Exception as e:  # noqa: BLE001 - a bug of ours while copying or sampling
+        finished = run.abandon(f"the run was stopped: {e or type(e).__name__}")
+    finally:
+        if finished is None:  # cancelled from outside (BaseException): give the run up
+            finished = run.abandon("the run was stopped")
+        seconds = time.perf_counter() - start
+        state = finished.state
+        done = state.step_count - first
+        post(GPTStopped(generation, state.step_count, pending, finished.reason,
+                        done / seconds if done and seconds > 0 else None, finished.error or "",
+                        samples, state=state))
+    return True
 
 
 @dataclass

@@ -21,14 +21,16 @@ from textual.widgets import Footer, Input, Label
 from textual.worker import get_current_worker
 
 from engine.gpt import GPTTrainer
+from engine.train_process import TrainProcess
 from engine.value import Value
 
 from ..messages import OpenGraph
+from ..train_worker import ProcessUnavailable, process_wanted
 from ..widgets.nav_bar import NavBar
 from .curve import LossHistory
 from .files import DEFAULT_PATH, GPTFileFailed, load_gpt, save_gpt
 from .help_text import HELP
-from .run import SAMPLE_EVERY, GPTProgressed, GPTRun, GPTStopped, run_gpt
+from .run import SAMPLE_EVERY, GPTProgressed, GPTRun, GPTStopped, run_gpt, run_gpt_in_process
 from .widgets import GPTStatus, LossCurve, SamplesPanel
 
 #: the position in the document whose graph Ctrl+G opens (at most): a few tokens of
@@ -91,6 +93,10 @@ class GPTScreen(Screen):
         self.building_graph = False
         #: fresh names every this many steps
         self.sample_every = SAMPLE_EVERY
+        #: the worker process that trains runs of more than one step (None: in a thread)
+        self.train_process: TrainProcess | None = TrainProcess() if process_wanted() else None
+        #: (step count, losses in the curve) when the current run began
+        self._run_start = (0, 0)
 
     def compose(self) -> ComposeResult:
         yield NavBar("gpt")
@@ -106,9 +112,6 @@ class GPTScreen(Screen):
 
     def on_mount(self) -> None:
         self._show()
-
-    def on_unmount(self) -> None:
-        self.gpt_run.cancel()
 
     # --- parts ---------------------------------------------------------------------------
     @property
@@ -152,16 +155,32 @@ class GPTScreen(Screen):
                         "F7 starts over on the names.", severity="warning")
             return
         generation, stop = self.gpt_run.begin()
+        self._run_start = (self.trainer.step_count, len(self.history))
         self._show("running")
-        self.gpt_run.worker = self._train(self.trainer, generation, max_steps, stop)
+        process = self.train_process if max_steps is None or max_steps > 1 else None
+        self.gpt_run.worker = self._train(self.trainer, generation, max_steps, stop, process)
 
     @work(thread=True, exclusive=True, group="gpt", exit_on_error=False)
     def _train(self, trainer: GPTTrainer, generation: int, max_steps: int | None,
-               stop: Event) -> None:
+               stop: Event, process: TrainProcess | None) -> None:
         worker = get_current_worker()
-        run_gpt(trainer, max_steps, generation=generation, post=self.post_message,
-                cancelled=lambda: stop.is_set() or worker.is_cancelled,
-                sample_every=self.sample_every)
+        kw = dict(generation=generation, post=self.post_message,
+                  cancelled=lambda: stop.is_set() or worker.is_cancelled,
+                  sample_every=self.sample_every)
+        if process is not None and run_gpt_in_process(process, trainer, max_steps, **kw):
+            return
+        run_gpt(trainer, max_steps, **kw)
+
+    @on(ProcessUnavailable)
+    def _no_worker(self, message: ProcessUnavailable) -> None:
+        if self.train_process is not None:
+            self.train_process = None
+            self.notify(message.text, severity="warning", markup=False, timeout=8)
+
+    def on_unmount(self) -> None:
+        self.gpt_run.cancel()
+        if self.train_process is not None:
+            self.train_process.close()
 
     def _add_losses(self, losses: list[float]) -> None:
         for loss in losses:
@@ -184,7 +203,13 @@ class GPTScreen(Screen):
         if message.generation != self.gpt_run.generation:
             return
         self.gpt_run.running = False
+        if message.state is not None:  # the worker's trainer: this one takes its state over
+            self.trainer.adopt(message.state)
         self._add_losses(message.losses)
+        if message.state is not None:  # a worker that died undid its run's steps
+            step, losses = self._run_start
+            self.history.keep(losses + self.trainer.step_count - step)
+            self.curve.changed()
         if message.speed is not None:
             self.speed = message.speed
         if message.samples is not None:

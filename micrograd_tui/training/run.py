@@ -19,7 +19,6 @@ No widgets here: the thread touches only the trainer it was given and ``post``.
 
 from __future__ import annotations
 
-import os
 import pickle
 import time
 from dataclasses import dataclass
@@ -31,6 +30,8 @@ from textual.message import Message
 
 from engine.train import StepEvent, Trainer
 from engine.train_process import Finished, TrainProcess
+
+from ..train_worker import ProcessUnavailable
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -60,13 +61,6 @@ RUN_PICTURE_COARSE = 3
 PROCESS_VIEW_SHARE = 0.6
 MIN_PROCESS_VIEW_INTERVAL = 0.05
 PROCESS_PLOT_SHARE = 0.1
-#: ``MICROGRAD_TUI_TRAIN_PROCESS=0``: train in a thread of the app's process instead
-PROCESS_ENV = "MICROGRAD_TUI_TRAIN_PROCESS"
-
-
-def process_wanted() -> bool:
-    """Train in a worker process (unless the environment says not to)?"""
-    return os.environ.get(PROCESS_ENV, "1").strip() != "0"
 
 
 # --- messages from the training thread -----------------------------------------------------
@@ -104,13 +98,6 @@ class TrainingStopped(Message):
     process_seconds: float = 0.0   # CPU time of the app's process and the worker
     #: the trainer as the worker process left it, for the screen's trainer to adopt
     state: Trainer | None = None
-
-
-@dataclass
-class ProcessUnavailable(Message):
-    """The worker process could not start: training goes on in the app's own process."""
-
-    error: str
 
 
 @dataclass

@@ -20,8 +20,9 @@ from engine.train import StepEvent, Trainer
 from engine.train_process import TrainProcess
 
 from .inside import live_changes
-from .run import (RUN_PICTURE_COARSE, ProcessUnavailable, Resume, TrainingProgressed,
-                  TrainingStopped, run_in_process, run_steps)
+from ..train_worker import ProcessUnavailable
+from .run import (RUN_PICTURE_COARSE, Resume, TrainingProgressed, TrainingStopped,
+                  run_in_process, run_steps)
 from .view import compute_view
 
 if TYPE_CHECKING:
@@ -119,9 +120,7 @@ class RunKeys:
         if self.train_process is None:
             return
         self.train_process = None
-        self.notify(f"Training runs in the app's own process: its worker could not start "
-                    f"({message.error}). Drawing will slow training down.",
-                    severity="warning", markup=False, timeout=8)
+        self.notify(message.text, severity="warning", markup=False, timeout=8)
 
     def on_training_progressed(self, message: TrainingProgressed) -> None:
         if not self.run_control.is_current(message.generation):

@@ -31,7 +31,8 @@ from .help_text import HELP
 from .inside import InsideKeys
 from .neurons import NeuronPanel
 from .plots import AccuracyPlot, LossPlot, ModelPlot
-from .run import ProcessUnavailable, RedrawPacer, RunControl, TrainerBuilt, process_wanted
+from ..train_worker import ProcessUnavailable, process_wanted
+from .run import RedrawPacer, RunControl, TrainerBuilt
 from .run_keys import RunKeys
 from .status import TrainStatus
 from .styles import SCREEN_CSS

@@ -225,3 +225,19 @@ def test_a_worker_whose_app_is_gone_stops_training_and_exits(process):
     worker = process._process
     process._conn.close()
     assert worker.wait(10) == 0
+
+
+def test_the_gpt_trains_in_the_worker_with_the_same_numbers(process):
+    from engine.gpt import GPTTrainer
+
+    here, there = GPTTrainer(), GPTTrainer()
+    losses = [here.step().loss for _ in range(5)]
+    reports: list[Progress] = []
+    done = finish(process.begin(there, 5, interval=10.0, every=2), on_progress=reports.append)
+    assert (done.reason, done.error) == ("paused", None)
+    # a report at each multiple of 2 (the weights of exactly that step), and the last steps'
+    assert [r.step_count for r in reports] == [2, 4, 5]
+    assert [e.loss for r in reports for e in r.events] == losses
+    there.adopt(done.state)
+    assert there.step_count == 5 and there.weights() == here.weights()
+    assert (there.m, there.v) == (here.m, here.v)

@@ -60,16 +60,18 @@ async def test_f5_trains_the_gpt_live_and_shows_fresh_names():
 async def test_quitting_mid_training_leaves_no_thread_behind(monkeypatch):
     # the thread pool's threads stay (idle) after their work, so watch the work itself:
     # the training function must return once the app has quit
+    # (in a worker process, the thread copying its reports must return, and the worker end)
     returned = threading.Event()
-    real = screen_module.run_gpt
+    for name in ("run_gpt", "run_gpt_in_process"):
+        real = getattr(screen_module, name)
 
-    def watched(*args, **kwargs):
-        try:
-            real(*args, **kwargs)
-        finally:
-            returned.set()
+        def watched(*args, real=real, **kwargs):
+            try:
+                return real(*args, **kwargs)
+            finally:
+                returned.set()
 
-    monkeypatch.setattr(screen_module, "run_gpt", watched)
+        monkeypatch.setattr(screen_module, name, watched)
     app = MicrogradApp(start_mode="gpt")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -79,9 +81,12 @@ async def test_quitting_mid_training_leaves_no_thread_behind(monkeypatch):
         await wait_for(pilot, lambda: screen.step_count >= 2)
         assert screen.running and not returned.is_set()
         trainer, worker = screen.trainer, screen.gpt_run.worker
+        process = screen.train_process._process
+        assert process is not None and process.poll() is None  # it trains in the worker
         await pilot.press("ctrl+q")
     assert worker is not None and worker.is_cancelled
     assert await asyncio.to_thread(returned.wait, 15)
+    assert process.wait(5) is not None  # the worker process is gone too
     stopped_at = trainer.step_count
     await asyncio.sleep(0.3)
     assert trainer.step_count == stopped_at < 1000
