@@ -45,8 +45,6 @@ from pathlib import Path
 from threading import Lock
 from typing import IO, Any, Protocol, TypeVar
 
-
-
 __all__ = ["Finished", "ProcessRun", "Progress", "Steppable", "TrainProcess"]
 
 
