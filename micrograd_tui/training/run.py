@@ -189,10 +189,12 @@ def run_in_process(process: TrainProcess, trainer: Trainer, max_steps: int | Non
     interval = 1.0 / MESSAGE_RATE
     last_post = last_view = start
     finished: Finished | None = None
+    stopping = False
     try:
         while finished is None:
             if cancelled():
                 run.stop()
+                stopping = True  # no more pictures: the run's last one is drawn exact
             while live is not None:
                 try:
                     run.update(**live.get_nowait())
@@ -210,7 +212,7 @@ def run_in_process(process: TrainProcess, trainer: Trainer, max_steps: int | Non
             for step in report.updated_at:
                 updated(step)
             now = time.perf_counter()
-            view_due = now - last_view >= picture_interval()
+            view_due = not stopping and now - last_view >= picture_interval()
             if not view_due and now - last_post < interval:
                 continue
             view, view_cost, maps = None, 0.0, None
