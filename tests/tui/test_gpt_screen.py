@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 
 from engine.gpt import GPTTrainer
 from micrograd_tui.app import MicrogradApp
@@ -13,16 +12,13 @@ from micrograd_tui.gpt import screen as screen_module
 from micrograd_tui.gpt.screen import GPTScreen
 from micrograd_tui.playground.screen import PlaygroundScreen
 
+from pilot_helpers import wait_for  # the folder of this test is on sys.path
+
 # microgpt's own losses at steps 1 and 2 (seed 42, the shipped names)
 MICROGPT_STEP_1 = 3.3659669475848504
 MICROGPT_STEP_2 = 3.4242727838717717
 
 
-async def wait_for(pilot, condition, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await pilot.pause(0.02)
 
 
 async def gpt_screen(app, pilot) -> GPTScreen:

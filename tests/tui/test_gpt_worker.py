@@ -11,7 +11,7 @@ from micrograd_tui.app import MicrogradApp
 from micrograd_tui.gpt.run import SAMPLE_COUNT
 from micrograd_tui.gpt.screen import GPTScreen
 
-from test_gpt_screen import wait_for
+from pilot_helpers import wait_for  # the folder of this test is on sys.path
 
 
 async def test_a_run_in_the_worker_is_the_headless_run_names_included():

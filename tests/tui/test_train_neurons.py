@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import pytest
 from textual.widgets import Input, Static
@@ -14,14 +13,11 @@ from micrograd_tui.training.neuron_maps import neuron_maps, plane_bounds
 from micrograd_tui.training.neurons import NeuronPanel
 from micrograd_tui.training.screen import TrainScreen
 
+from pilot_helpers import wait_for  # the folder of this test is on sys.path
+
 MOONS = dataclasses.replace(PRESETS["moons-tanh"], steps=30)
 
 
-async def wait_for(pilot, cond, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not cond():
-        assert time.monotonic() < deadline, "timed out"
-        await pilot.pause(0.02)
 
 
 async def neurons_after_a_short_run(pilot) -> None:

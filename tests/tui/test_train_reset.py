@@ -4,7 +4,6 @@ said so before (tests/tui/test_train_neurons.py), and the screen shows the new r
 from __future__ import annotations
 
 import dataclasses
-import time
 
 from textual.widgets import Input
 
@@ -12,14 +11,11 @@ from engine.train import PRESETS
 from micrograd_tui.app import MicrogradApp
 from micrograd_tui.training.screen import TrainScreen
 
+from pilot_helpers import wait_for  # the folder of this test is on sys.path
+
 LONG = dataclasses.replace(PRESETS["moons-tanh"], steps=100_000)
 
 
-async def wait_for(pilot, cond, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not cond():
-        assert time.monotonic() < deadline, "timed out"
-        await pilot.pause(0.02)
 
 
 async def test_changing_the_hidden_layers_mid_run_starts_over_with_the_new_network():

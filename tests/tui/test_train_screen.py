@@ -6,7 +6,6 @@ import asyncio
 import csv
 import dataclasses
 import threading
-import time
 from contextlib import asynccontextmanager
 
 import pytest
@@ -24,6 +23,8 @@ from micrograd_tui.training.model_program import model_program
 from micrograd_tui.training.plot_data import decimate
 from micrograd_tui.training.plots import LossPlot
 from micrograd_tui.training.figures import format_accuracy
+
+from pilot_helpers import wait_for  # the folder of this test is on sys.path
 
 DEMO = PRESETS["micrograd-demo"]
 SMALL = dataclasses.replace(DEMO, hidden=(4,), steps=50)
@@ -60,11 +61,6 @@ async def running(app: App, size: tuple[int, int]):
         yield pilot
 
 
-async def wait_for(pilot, cond, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not cond():
-        assert time.monotonic() < deadline, "timed out"
-        await pilot.pause(0.02)
 
 
 async def run_to_stop(pilot, screen: TrainScreen, key: str = "ctrl+r") -> None:

@@ -9,7 +9,8 @@ import dataclasses
 from engine.train import TrainConfig, Trainer
 from engine.train_process import TrainProcess
 
-from test_train_screen import TrainApp, running, wait_for
+from pilot_helpers import wait_for  # the folder of this test is on sys.path
+from test_train_screen import TrainApp, running
 
 LONG = TrainConfig(dataset="moons", n_samples=60, noise=0.1, test_fraction=0.25, hidden=(6,),
                    activation="tanh", loss="bce", l2=1e-3, optimizer="adam", lr=0.05,

@@ -4,7 +4,6 @@ screens in the background after the playground's first frame, while the learner 
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 
@@ -16,15 +15,11 @@ from micrograd_tui.playground.screen import PlaygroundScreen
 from micrograd_tui.training.controls import TrainControls
 from micrograd_tui.training.screen import TrainScreen
 
+from pilot_helpers import wait_for  # the folder of this test is on sys.path
+
 SIZE = (100, 30)
 
 
-async def wait_for(pilot, condition, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.02)
-    await pilot.pause()
 
 
 def warm_done(app: MicrogradApp) -> bool:
