@@ -31,7 +31,7 @@ from textual.message import Message
 from engine.train import StepEvent, Trainer
 from engine.train_process import Finished, TrainProcess
 
-from ..train_worker import ProcessUnavailable
+from ..train_worker import ProcessUnavailable, picture_pacing
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -57,9 +57,8 @@ VIEW_SHARE = 0.03
 #: the work), the rest interpolated; the picture when a run stops is exact
 RUN_PICTURE_COARSE = 3
 #: when training runs in a worker process, drawing takes nothing from it: the pictures may
-#: use this share of the app's own time, at most one every MIN_PROCESS_VIEW_INTERVAL seconds
-PROCESS_VIEW_SHARE = 0.6
-MIN_PROCESS_VIEW_INTERVAL = 0.05
+#: use a share of the app's own time (:func:`~micrograd_tui.train_worker.picture_pacing`),
+#: the curves this one
 PROCESS_PLOT_SHARE = 0.1
 
 
@@ -349,6 +348,7 @@ class RedrawPacer:
     def __init__(self) -> None:
         #: the current run trains in a worker process: drawing may take more of the time
         self.in_process = False
+        self.process_share, self.process_min_interval = picture_pacing()
         self.last_plot = 0.0
         #: CPU seconds to compute the model picture (running average)
         self.view_cost = 0.0
@@ -371,8 +371,8 @@ class RedrawPacer:
     def update_view_interval(self, draw_cost: float) -> None:
         """Space the model pictures by their cost (computing, plus ``draw_cost`` to draw)."""
         if self.in_process:
-            self.view_interval = max(MIN_PROCESS_VIEW_INTERVAL,
-                                     (self.view_cost + draw_cost) / PROCESS_VIEW_SHARE)
+            self.view_interval = max(self.process_min_interval,
+                                     (self.view_cost + draw_cost) / self.process_share)
         else:
             self.view_interval = max(MIN_VIEW_INTERVAL, (self.view_cost + draw_cost) / VIEW_SHARE)
 

@@ -5,9 +5,12 @@ app."""
 from __future__ import annotations
 
 import dataclasses
+import os
 
 from engine.train import TrainConfig, Trainer
 from engine.train_process import TrainProcess
+from micrograd_tui.gpt.screen import GPTScreen
+from micrograd_tui.training.run import RedrawPacer
 
 from pilot_helpers import wait_for  # the folder of this test is on sys.path
 from test_train_screen import TrainApp, running
@@ -100,3 +103,33 @@ async def test_leaving_the_app_mid_run_ends_the_worker():
         assert process.poll() is None
     # run_test has left the app: the worker is gone (not training on in the background)
     assert process.wait(5) is not None
+
+
+async def test_on_one_cpu_the_screens_train_in_a_thread(monkeypatch):
+    # the worker and the drawing would only take turns on one CPU
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    config = dataclasses.replace(LONG, steps=30)
+    app = TrainApp(config)
+    async with running(app, (100, 32)) as pilot:
+        screen = app.screen
+        assert screen.train_process is None
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: not screen.running and screen.trainer.done)
+        assert not [m for s, m in app.messages if s == "warning"]  # nothing to warn about
+    assert GPTScreen().train_process is None
+
+
+def test_a_served_app_draws_less_often_while_its_worker_trains(tmp_path, monkeypatch):
+    # a classroom machine's cores are shared by every tab's app and worker
+    pacers = []
+    for served in (False, True):
+        if served:
+            monkeypatch.setenv("MICROGRAD_TUI_SANDBOX", str(tmp_path))
+        pacer = RedrawPacer()
+        pacer.in_process = True
+        pacer.view_computed(0.004)
+        pacer.update_view_interval(0.006)  # 10 ms a picture
+        pacers.append(pacer.view_interval)
+    alone, served_interval = pacers
+    assert alone <= 0.05 and served_interval >= 0.2
