@@ -138,13 +138,14 @@ class TrainProcess:
                 [sys.executable, "-I", "-c", _WORKER_MAIN, home, str(theirs.fileno())],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL, stderr=errors, close_fds=True)
-        except BaseException:
+            conn = Connection(ours.detach())
+        except Exception as e:  # pass_fds and file-descriptor connections are POSIX's
             ours.close()
             errors.close()
-            raise
+            raise OSError(f"cannot start a training worker here: {e}") from e
         finally:
             theirs.close()
-        self._process, self._conn, self._errors = process, Connection(ours.detach()), errors
+        self._process, self._conn, self._errors = process, conn, errors
 
     def begin(self, trainer: Steppable, max_steps: int | None,
               interval: float = REPORT_INTERVAL, every: int | None = None) -> ProcessRun:

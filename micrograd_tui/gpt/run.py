@@ -120,10 +120,10 @@ def run_gpt_in_process(process: TrainProcess, trainer: GPTTrainer, max_steps: in
     first = trainer.step_count
     try:
         run = process.begin(trainer, max_steps, every=sample_every)
-    except OSError as e:
-        post(ProcessUnavailable(str(e) or type(e).__name__))
-        return False
     except (pickle.PicklingError, TypeError, AttributeError):
+        return False  # this trainer cannot be copied (something in it is not picklable)
+    except Exception as e:  # noqa: BLE001 - no worker here (OSError, or a platform's own)
+        post(ProcessUnavailable(str(e) or type(e).__name__))
         return False
     pending: list[float] = []
     samples: list[str] | None = None

@@ -180,11 +180,11 @@ def run_in_process(process: TrainProcess, trainer: Trainer, max_steps: int | Non
     start_count = trainer.step_count
     try:
         run = process.begin(trainer, max_steps)
-    except OSError as e:
-        post(ProcessUnavailable(str(e) or type(e).__name__))
-        return False
     except (pickle.PicklingError, TypeError, AttributeError):
         return False  # this trainer cannot be copied (something in it is not picklable)
+    except Exception as e:  # noqa: BLE001 - no worker here (OSError, or a platform's own)
+        post(ProcessUnavailable(str(e) or type(e).__name__))
+        return False
     interval = 1.0 / MESSAGE_RATE
     last_post = last_view = start
     finished: Finished | None = None

@@ -241,3 +241,18 @@ def test_the_gpt_trains_in_the_worker_with_the_same_numbers(process):
     there.adopt(done.state)
     assert there.step_count == 5 and there.weights() == here.weights()
     assert (there.m, there.v) == (here.m, here.v)
+
+
+def test_where_no_worker_can_be_started_begin_raises_an_oserror_that_says_so(monkeypatch):
+    def no_pass_fds(*args, **kwargs):  # as subprocess does where pass_fds is not supported
+        raise ValueError("pass_fds not supported on this platform")
+
+    monkeypatch.setattr(engine.train_process.subprocess, "Popen", no_pass_fds)
+    process = TrainProcess()
+    with pytest.raises(OSError, match="cannot start a training worker here: pass_fds"):
+        process.begin(Trainer(SMALL), 3)
+    assert not process.alive
+    monkeypatch.undo()
+    done = finish(process.begin(Trainer(SMALL), 3))  # not stuck: the next begin works
+    assert done.state.step_count == 3
+    process.close()
