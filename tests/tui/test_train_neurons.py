@@ -10,6 +10,7 @@ from textual.widgets import Input, Static
 from engine.train import PRESETS, TrainConfig, Trainer
 from micrograd_tui.app import MicrogradApp
 from micrograd_tui.training.neuron_maps import neuron_maps, plane_bounds
+from micrograd_tui.training.inside import DRAWING
 from micrograd_tui.training.neurons import NeuronPanel
 from micrograd_tui.training.screen import TrainScreen
 
@@ -186,3 +187,31 @@ async def test_the_form_says_what_a_change_does_before_it_happens():
         screen.load_config(PRESETS["moons-tanh"])
         await pilot.pause()
         assert not screen.query_one("#field-noise", Input).disabled
+
+
+async def test_shown_mid_run_the_panel_says_it_is_drawing_until_the_next_picture():
+    """No pictures of older weights (maybe of another run): a note, then the run's own."""
+    app = MicrogradApp(start_mode="train")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        screen.status.show_speed = False
+        await wait_for(pilot, lambda: screen.built)
+        screen.load_config(LONG)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.step_count >= 5)
+        panel = screen.query_one(NeuronPanel)
+        shown: list[tuple[object, str, int]] = []  # maps, note, the step when shown
+        show = panel.show
+
+        def recorded(maps, note=""):
+            shown.append((maps, note, screen.step_count))
+            show(maps, note)
+
+        panel.show = recorded
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: any(maps is not None for maps, *_ in shown))
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: not screen.running)
+        assert shown[0][:2] == (None, DRAWING)  # at once, as the key is handled
+        maps, note, step = next(s for s in shown if s[0] is not None)
+        assert note == "" and step >= shown[0][2]  # then the run's pictures, of its weights
