@@ -63,6 +63,7 @@ async def test_the_panel_follows_training_and_the_selection():
     app = MicrogradApp(start_mode="train")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
+        await wait_for(pilot, lambda: screen.built)  # until then only the app's keys work
         screen.load_config(MOONS)
         await pilot.press("ctrl+t")
         panel = screen.query_one(NeuronPanel)
